@@ -1,0 +1,164 @@
+"""Typed records that cross every stage boundary.
+
+Flow:  RawDocument --clean--> CleanDocument --nlp--> ParsedDocument --store-->
+A stage that cannot use an input yields a :class:`Problem` instead of raising, so the
+rest of a batch goes on and the CLI can report each failure on one line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Literal
+
+RawKind = Literal["text", "html"]
+PublishedBasis = Literal["manifest", "metadata", "html meta", "text", "url", "none"]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One input that could not be used: where (file[:line|#record]) and why."""
+
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class ManifestEntry:
+    """Metadata supplied by a manifest row for one path."""
+
+    path: str
+    url: str | None = None
+    published: str | None = None  # ISO 8601, possibly YYYY-MM or YYYY
+    source: str | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RawDocument:
+    """One article as read from its container, before cleaning."""
+
+    origin: str  # file path, plus ":line" (JSONL), "#item-N" (feeds) or "#record-N" (WARC)
+    kind: RawKind
+    content: str
+    url: str | None = None
+    title: str | None = None
+    published: str | None = None  # from the container (JSONL field, feed date) or manifest
+    published_basis: PublishedBasis = "none"
+    source: str | None = None
+    encoding_flags: tuple[str, ...] = ()
+
+    @property
+    def content_hash(self) -> str:
+        return hashlib.sha256(f"{self.kind}\0{self.content}".encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """A piece of the page the cleaner took out, and why."""
+
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A paragraph of the clean body with its character span and language."""
+
+    start: int
+    end: int
+    language: str  # ISO 639-1 code, "und" when unknown
+    foreign: bool = False  # not in the document's language: not parsed
+    # spans (start, end, language) of foreign fragments inside a paragraph of the main language
+    fragments: tuple[tuple[int, int, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CleanDocument:
+    """What the cleaner makes of one page."""
+
+    origin: str
+    content_hash: str
+    title: str | None
+    published: str | None
+    published_basis: PublishedBasis
+    body: str
+    comments: tuple[str, ...]
+    removed: tuple[Removal, ...]
+    flags: tuple[str, ...]
+    language: str
+    paragraphs: tuple[Paragraph, ...]
+    url: str | None = None
+    source: str | None = None
+    kind: RawKind = "text"
+
+    @property
+    def word_count(self) -> int:
+        return len(self.body.split())
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "origin": self.origin,
+            "title": self.title,
+            "published": self.published,
+            "published_basis": self.published_basis,
+            "url": self.url,
+            "source": self.source,
+            "language": self.language,
+            "word_count": self.word_count,
+            "body": self.body,
+            "comments": list(self.comments),
+            "removed": [{"text": r.text, "reason": r.reason} for r in self.removed],
+            "flags": list(self.flags),
+            "paragraphs": [
+                {
+                    "start": p.start,
+                    "end": p.end,
+                    "language": p.language,
+                    "foreign": p.foreign,
+                    "fragments": [list(f) for f in p.fragments],
+                }
+                for p in self.paragraphs
+            ],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    start: int  # offsets into the clean body
+    end: int
+    lemma: str
+    pos: str
+    dep: str
+    head: int  # index of the head token inside the sentence
+    morph: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    start: int
+    end: int
+    text: str
+    label: str  # spaCy label: PER, ORG, LOC, MISC
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    index: int
+    start: int
+    end: int
+    text: str
+    tokens: tuple[Token, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedDocument:
+    """A clean document with its linguistic analysis (offsets into ``doc.body``)."""
+
+    doc: CleanDocument
+    sentences: tuple[Sentence, ...]
+    entities: tuple[Entity, ...]
+    minhash: bytes = field(default=b"", repr=False)

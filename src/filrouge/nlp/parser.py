@@ -1,0 +1,65 @@
+"""The NLP stage: spaCy over clean bodies, batched with ``nlp.pipe(as_tuples=True)``.
+
+Foreign paragraphs and foreign fragments are blanked (replaced by spaces of the same
+length) before parsing, so offsets stay those of the clean body and no foreign text is
+parsed as French.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from ..errors import ConfigError
+from ..models import CleanDocument, Entity, ParsedDocument, Sentence, Token
+
+
+def load_model(name: str, **kwargs: Any) -> Any:
+    import spacy
+
+    try:
+        return spacy.load(name, **kwargs)
+    except OSError as exc:
+        raise ConfigError(f"spaCy model '{name}' is not installed; install it with: pip install {name}") from exc
+
+
+def parse_input(doc: CleanDocument) -> str:
+    """The body with every span not in the document's language blanked out."""
+    chars = list(doc.body)
+    for p in doc.paragraphs:
+        spans = [(p.start, p.end)] if p.foreign else [(s, e) for s, e, _ in p.fragments]
+        for s, e in spans:
+            chars[s:e] = " " * (e - s)
+    return "".join(chars)
+
+
+class Parser:
+    """Sentences, tokens (lemma, POS, dependency, morphology) and entities."""
+
+    def __init__(self, model: str = "fr_core_news_md", batch_size: int = 32, nlp: Any = None) -> None:
+        self.nlp = nlp if nlp is not None else load_model(model)
+        self.batch_size = batch_size
+
+    @property
+    def lexicon(self) -> Any:
+        return self.nlp.vocab.has_vector
+
+    def __call__(self, docs: Iterable[CleanDocument]) -> Iterator[ParsedDocument]:
+        pairs = ((parse_input(d), d) for d in docs)
+        for sdoc, d in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size):
+            yield self.to_record(sdoc, d)
+
+    @staticmethod
+    def to_record(sdoc: Any, d: CleanDocument) -> ParsedDocument:
+        sentences: list[Sentence] = []
+        for i, sent in enumerate(s for s in sdoc.sents if s.text.strip()):
+            base = sent.start
+            toks = tuple(
+                Token(t.idx, t.idx + len(t.text), t.lemma_, t.pos_, t.dep_, t.head.i - base, str(t.morph))
+                for t in sent if not t.is_space
+            )
+            start = sent.start_char
+            end = sent.end_char
+            sentences.append(Sentence(i, start, end, d.body[start:end], toks))
+        ents = tuple(Entity(e.start_char, e.end_char, e.text, e.label_) for e in sdoc.ents if e.text.strip())
+        return ParsedDocument(doc=d, sentences=tuple(sentences), entities=ents)

@@ -1,0 +1,249 @@
+"""The store: one class over SQLAlchemy 2, the same code for SQLite (default: one file,
+WAL, FTS5) and PostgreSQL (chosen by URL). Drivers are imported by SQLAlchemy only when
+their URL is used."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, func, insert, select, text, update
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
+
+from ..errors import StoreError
+from ..models import ParsedDocument
+from .schema import MIGRATIONS, SCHEMA_VERSION, documents, entities, meta, origins, sentences
+
+
+@dataclass(frozen=True, slots=True)
+class DocRow:
+    id: str
+    seq: int
+    origin: str
+    url: str | None
+    source: str | None
+    title: str | None
+    published: str | None
+    published_basis: str
+    language: str
+    word_count: int
+    duplicate_of: str | None
+    similarity: float | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "path": self.origin, "url": self.url, "source": self.source,
+            "title": self.title, "published": self.published, "published_basis": self.published_basis,
+            "language": self.language, "word_count": self.word_count,
+            "duplicate_of": self.duplicate_of, "similarity": self.similarity,
+        }
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
+
+
+class Store:
+    """Documents, sentences and entities; created and migrated on open."""
+
+    def __init__(self, url: str, *, migrate: bool = True) -> None:
+        self.url = url
+        try:
+            self.engine: Engine = create_engine(url, future=True)
+        except (ArgumentError, NoSuchModuleError) as exc:
+            raise StoreError(f"cannot use store URL {url!r}: {exc}") from None
+        except ImportError as exc:
+            raise StoreError(f"the driver for {url.split(':', 1)[0]} is not installed ({exc.name}); "
+                             "for PostgreSQL: pip install 'filrouge[postgres]'") from None
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        if migrate:
+            self.migrate()
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # ---- schema ----------------------------------------------------------------------
+    def version(self) -> int:
+        try:
+            with self.engine.connect() as conn:
+                row = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).first()
+        except OperationalError as exc:
+            if "no such table" in str(exc) or "does not exist" in str(exc):
+                return 0
+            raise StoreError(f"cannot open store {self._safe_url()}: {exc.orig}") from None
+        except SQLAlchemyError as exc:
+            if "does not exist" in str(exc):
+                return 0
+            raise StoreError(f"cannot open store {self._safe_url()}: {exc}") from None
+        return int(row[0]) if row else 0
+
+    def migrate(self) -> int:
+        current = self.version()
+        if current > SCHEMA_VERSION:
+            raise StoreError(f"store {self._safe_url()} has schema {current}, newer than this filrouge "
+                             f"({SCHEMA_VERSION}); upgrade filrouge")
+        for version, _desc, fn in MIGRATIONS:
+            if version <= current:
+                continue
+            try:
+                with self.engine.begin() as conn:
+                    fn(conn)
+                    conn.execute(meta.delete().where(meta.c.key == "schema_version"))
+                    conn.execute(insert(meta).values(key="schema_version", value=str(version)))
+            except SQLAlchemyError as exc:
+                raise StoreError(f"migration {version} failed on {self._safe_url()}: {exc}") from None
+        return SCHEMA_VERSION
+
+    def _safe_url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    # ---- writing ---------------------------------------------------------------------
+    def known_ids(self, ids: Iterable[str]) -> set[str]:
+        ids = list(ids)
+        if not ids:
+            return set()
+        with self.engine.connect() as conn:
+            return set(conn.scalars(select(documents.c.id).where(documents.c.id.in_(ids))))
+
+    def add_origins(self, pairs: Iterable[tuple[str, str]]) -> int:
+        """Record that a known document was also seen at ``origin``; returns how many were new."""
+        pairs = list(pairs)
+        added = 0
+        with self.engine.begin() as conn:
+            for doc_id, origin in pairs:
+                exists = conn.execute(select(origins.c.origin).where(origins.c.origin == origin)).first()
+                if not exists:
+                    conn.execute(insert(origins).values(origin=origin, doc_id=doc_id))
+                    added += 1
+        return added
+
+    def write_batch(self, parsed: list[ParsedDocument], links: dict[str, tuple[str | None, float | None]]) -> None:
+        """Store a batch in one transaction. ``links``: doc id -> (duplicate_of, similarity),
+        for new documents and for stored ones whose original changed."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self.engine.begin() as conn:
+            seq = conn.execute(select(func.coalesce(func.max(documents.c.seq), 0))).scalar_one()
+            for p in parsed:
+                d = p.doc
+                doc_id = d.content_hash
+                if conn.execute(select(documents.c.id).where(documents.c.id == doc_id)).first():
+                    continue
+                seq += 1
+                dup, sim = links.get(doc_id, (None, None))
+                conn.execute(insert(documents).values(
+                    id=doc_id, seq=seq, origin=d.origin, kind=d.kind, url=d.url, source=d.source,
+                    title=d.title, published=d.published, published_basis=d.published_basis,
+                    language=d.language, word_count=d.word_count, body=d.body,
+                    comments=json.dumps(list(d.comments), ensure_ascii=False),
+                    removed=json.dumps([{"text": r.text, "reason": r.reason} for r in d.removed], ensure_ascii=False),
+                    flags=json.dumps(list(d.flags), ensure_ascii=False),
+                    paragraphs=json.dumps(d.to_json()["paragraphs"], ensure_ascii=False),
+                    duplicate_of=None, similarity=sim, minhash=p.minhash, ingested_at=now,
+                ))
+                conn.execute(insert(origins).values(origin=d.origin, doc_id=doc_id))
+                if p.sentences:
+                    conn.execute(insert(sentences), [
+                        {"doc_id": doc_id, "idx": s.index, "start": s.start, "end": s.end, "text": s.text,
+                         "tokens": json.dumps([[t.start - s.start, t.end - s.start, t.lemma, t.pos, t.dep, t.head, t.morph]
+                                               for t in s.tokens], ensure_ascii=False)}
+                        for s in p.sentences
+                    ])
+                if p.entities:
+                    sent_starts = [s.start for s in p.sentences]
+                    conn.execute(insert(entities), [
+                        {"doc_id": doc_id, "sentence_idx": _sentence_of(sent_starts, e.start),
+                         "start": e.start, "end": e.end, "text": e.text, "label": e.label}
+                        for e in p.entities
+                    ])
+            # links last: every document they name now exists
+            for doc_id, (dup, sim) in links.items():
+                conn.execute(update(documents).where(documents.c.id == doc_id)
+                             .values(duplicate_of=dup, similarity=sim))
+
+    # ---- reading ---------------------------------------------------------------------
+    def signatures(self) -> Iterator[tuple[str, int, str | None, str | None, bytes]]:
+        """(id, seq, published, duplicate_of, minhash) of every stored document."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(documents.c.id, documents.c.seq, documents.c.published,
+                                       documents.c.duplicate_of, documents.c.minhash))
+            for r in rows:
+                yield r[0], r[1], r[2], r[3], r[4] or b""
+
+    def documents(self, *, limit: int | None = None, offset: int = 0) -> list[DocRow]:
+        cols = [documents.c[n] for n in ("id", "seq", "origin", "url", "source", "title", "published",
+                                         "published_basis", "language", "word_count", "duplicate_of",
+                                         "similarity")]
+        q = select(*cols).order_by(documents.c.seq).offset(offset)
+        if limit is not None:
+            q = q.limit(limit)
+        with self.engine.connect() as conn:
+            return [DocRow(*r) for r in conn.execute(q)]
+
+    def document(self, doc_id: str) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(documents).where(
+                (documents.c.id == doc_id) | (documents.c.id.like(f"{doc_id}%")))).mappings().first()
+        if row is None:
+            return None
+        out = dict(row)
+        out.pop("minhash", None)
+        for key in ("comments", "removed", "flags", "paragraphs"):
+            out[key] = json.loads(out[key])
+        return out
+
+    def count(self, table: str = "documents") -> int:
+        tbl = {"documents": documents, "sentences": sentences, "entities": entities, "origins": origins}[table]
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(tbl)).scalar_one()
+
+    def sentences_of(self, doc_id: str) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(sentences).where(sentences.c.doc_id == doc_id)
+                                .order_by(sentences.c.idx)).mappings()
+            return [dict(r) | {"tokens": json.loads(r["tokens"])} for r in rows]
+
+    def entities_of(self, doc_id: str) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(entities).where(entities.c.doc_id == doc_id)
+                                .order_by(entities.c.start)).mappings()
+            return [dict(r) for r in rows]
+
+    def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
+        """Full-text search over sentences (FTS5 on SQLite, tsvector on PostgreSQL)."""
+        with self.engine.connect() as conn:
+            if self.dialect == "sqlite":
+                terms = " ".join('"' + t.replace('"', '""') + '"' for t in query.split())
+                if not terms:
+                    return []
+                rows = conn.execute(text(
+                    "SELECT s.doc_id, s.idx, s.start, s.\"end\", s.text, "
+                    "highlight(sentences_fts, 0, '<mark>', '</mark>') AS hit "
+                    "FROM sentences_fts JOIN sentences s ON s.id = sentences_fts.rowid "
+                    "WHERE sentences_fts MATCH :q ORDER BY rank LIMIT :n"), {"q": terms, "n": limit})
+            else:
+                rows = conn.execute(text(
+                    "SELECT doc_id, idx, start, \"end\", text, "
+                    "ts_headline('simple', text, plainto_tsquery('simple', :q), "
+                    "'StartSel=<mark>, StopSel=</mark>, HighlightAll=true') AS hit "
+                    "FROM sentences WHERE to_tsvector('simple', text) @@ plainto_tsquery('simple', :q) "
+                    "LIMIT :n"), {"q": query, "n": limit})
+            return [dict(r._mapping) for r in rows]
+
+
+def _sentence_of(starts: list[int], offset: int) -> int:
+    import bisect
+
+    return max(0, bisect.bisect_right(starts, offset) - 1)
