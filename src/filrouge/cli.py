@@ -197,12 +197,17 @@ def docs(
         _print_json({"documents": [r.to_json() for r in rows]})
         return
     table = Table(title=f"{len(rows)} articles", show_lines=False)
-    for col in ("id", "source", "title", "published", "basis", "lang", "words", "duplicate of"):
-        table.add_column(col, no_wrap=col != "title", overflow="ellipsis", max_width=60 if col == "title" else None)
+    table.add_column("id", no_wrap=True)
+    table.add_column("published", no_wrap=True)
+    table.add_column("basis", no_wrap=True)
+    table.add_column("lang", no_wrap=True)
+    table.add_column("words", no_wrap=True, justify="right")
+    table.add_column("dup. of", no_wrap=True)
+    table.add_column("source", no_wrap=True, overflow="ellipsis", max_width=18)
+    table.add_column("title", no_wrap=True, overflow="ellipsis", min_width=20)
     for r in rows:
-        table.add_row(r.id[:10], r.source or r.url or Path(r.origin).name, (r.title or "")[:60],
-                      r.published or "—", r.published_basis, r.language, str(r.word_count),
-                      (r.duplicate_of or "")[:10])
+        table.add_row(r.id[:8], (r.published or "—")[:16], r.published_basis, r.language, str(r.word_count),
+                      (r.duplicate_of or "")[:8], r.source or r.url or Path(r.origin).name, r.title or "")
     out.print(table)
 
 

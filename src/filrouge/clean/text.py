@@ -21,6 +21,7 @@ _LOCALE = re.compile(r"\b[a-z]{2}_[A-Z]{2}")
 _NUMBER_LINE = re.compile(r"^[\d\s.,:/-]{1,20}$")
 _HASHTAG = re.compile(r"^#\w")
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")  # typographic spaces -> one space
 
 
 def _words(s: str) -> list[str]:
@@ -136,6 +137,7 @@ class TextCleaner:
     def clean(self, text: str, *, page_tail: bool = True, comment_section: bool = True) -> TextCleanResult:
         """Clean a page's text. ``page_tail`` and ``comment_section`` can be turned off for
         text that an HTML extractor already stripped of its tail and comments."""
+        text = _SPACES.sub(" ", text)
         blocks = [Block(i, ln.strip()) for i, ln in enumerate(text.split("\n")) if ln.strip()]
         removed: list[Removal] = []
         flags: list[str] = []
