@@ -86,8 +86,12 @@ def _redecode(text: str, codepage: str) -> str:
         raw = chunk.encode(codepage)
         pos = 0
         for m in _UTF8_SEQ.finditer(raw):
+            try:
+                decoded = m.group().decode("utf-8")
+            except UnicodeDecodeError:  # surrogates and overlong forms match the shape only
+                continue
             out.append(raw[pos : m.start()].decode(codepage))
-            out.append(m.group().decode("utf-8"))
+            out.append(decoded)
             pos = m.end()
         out.append(raw[pos:].decode(codepage))
 
@@ -139,30 +143,36 @@ class MojibakeRepairer:
         return sum(1 for w in words if self.lexicon(w))
 
     def repair_line(self, line: str) -> LineRepair:
+        """Repair one line: ftfy's answer and each code page's are candidates, judged by the
+        vocabulary. ftfy's is taken when it loses no known word; a code page's when it clearly
+        gains words (and more than ftfy's)."""
         if line.isascii():
             return LineRepair(line, None)
         words = _nonascii_words(line)
         known0 = self._known(words)
         unknown0 = len(words) - known0
-        if unknown0 == 0:
-            return LineRepair(line, None, known0, known0)
+        ftfy_fixed = ftfy.fix_text(line, config=_FTFY_CONFIG)
+        known_f = self._known(_nonascii_words(ftfy_fixed)) if ftfy_fixed != line else known0
         best: LineRepair | None = None
-        for cp in self.codepages:
-            cand = _redecode(line, cp)
-            if cand == line:
-                continue
-            cwords = _nonascii_words(cand)
-            known1 = self._known(cwords)
-            unknown1 = len(cwords) - known1
-            gain = known1 - known0
-            # "clearly more words": a net gain, fewer unknown words, and at least half of
-            # the unknown words mended.
-            if gain >= 1 and unknown1 < unknown0 and gain * 2 >= unknown0:
-                if best is None or known1 > best.known_after:
-                    best = LineRepair(cand, cp, known0, known1)
-        if best is None:
-            return LineRepair(line, None, known0, known0)
-        return LineRepair(self._mend_stray(best.text), best.codepage, known0, best.known_after)
+        if unknown0:
+            for cp in self.codepages:
+                cand = _redecode(line, cp)
+                if cand == line:
+                    continue
+                cwords = _nonascii_words(cand)
+                known1 = self._known(cwords)
+                unknown1 = len(cwords) - known1
+                gain = known1 - known0
+                # "clearly more words": a net gain, fewer unknown words, and at least half
+                # of the unknown words mended.
+                if gain >= 1 and unknown1 < unknown0 and gain * 2 >= unknown0:
+                    if best is None or known1 > best.known_after:
+                        best = LineRepair(cand, cp, known0, known1)
+        if best is not None and best.known_after > known_f:
+            return LineRepair(self._mend_stray(best.text), best.codepage, known0, best.known_after)
+        if ftfy_fixed != line and known_f >= known0:
+            return LineRepair(ftfy_fixed, "ftfy", known0, known_f)
+        return LineRepair(line, None, known0, known0)
 
     def _mend_stray(self, line: str) -> str:
         """In a repaired line, a word still unknown because of one character outside the
@@ -192,16 +202,16 @@ class MojibakeRepairer:
     def repair(self, text: str) -> tuple[str, list[str]]:
         """Repair a whole text; return it and the flags describing what was done."""
         flags: list[str] = []
-        fixed = ftfy.fix_text(text, config=_FTFY_CONFIG)
-        if fixed != text and _nonascii_words(fixed) != _nonascii_words(text):
-            flags.append("mojibake repaired (ftfy)")
         out_lines: list[str] = []
         used: dict[str, int] = {}
-        for line in fixed.split("\n"):
+        for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
             rep = self.repair_line(line)
             if rep.codepage:
                 used[rep.codepage] = used.get(rep.codepage, 0) + 1
             out_lines.append(rep.text)
         for cp, n in used.items():
+            if cp == "ftfy" and all(_nonascii_words(a) == _nonascii_words(b) for a, b in
+                                    zip(text.split("\n"), out_lines, strict=False)):
+                continue  # ftfy only normalised spacing or punctuation
             flags.append(f"mojibake repaired ({cp}, {n} line{'s' if n > 1 else ''})")
         return "\n".join(out_lines), flags

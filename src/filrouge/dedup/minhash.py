@@ -23,8 +23,11 @@ def shingles(text: str, n: int = 3) -> set[bytes]:
     return {" ".join(words[i : i + n]).encode() for i in range(len(words) - n + 1)}
 
 
+SCHEME = "affine32"  # datasketch's hashing scheme; stored signatures are only comparable within one
+
+
 def signature(text: str, num_perm: int = 128) -> MinHash:
-    m = MinHash(num_perm=num_perm)
+    m = MinHash(num_perm=num_perm, scheme=SCHEME)
     sh = shingles(text)
     if sh:
         m.update_batch(list(sh))
@@ -36,7 +39,7 @@ def to_bytes(m: MinHash) -> bytes:
 
 
 def from_bytes(data: bytes, num_perm: int = 128) -> MinHash:
-    return MinHash(num_perm=num_perm, hashvalues=np.frombuffer(data, dtype=np.uint64).copy())
+    return MinHash(num_perm=num_perm, hashvalues=np.frombuffer(data, dtype=np.uint64).copy(), scheme=SCHEME)
 
 
 @dataclass
