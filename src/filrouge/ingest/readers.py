@@ -119,7 +119,7 @@ class Reader:
                 if size > self.max_file_bytes:
                     raise InputError(
                         str(path),
-                        f"file too large ({size / 1e6:.1f} MB > {self.max_file_bytes / 1e6:.0f} MB limit)",
+                        f"file too large ({size / 2**20:.0f} MiB > {self.max_file_bytes / 2**20:.0f} MiB limit)",
                     )
                 reader = getattr(self, f"_read_{kind}")
                 for rec in reader(path):
@@ -255,7 +255,7 @@ class Reader:
                     url = record.rec_headers.get_header("WARC-Target-URI")
                 except StopIteration:
                     break
-                except (ArchiveLoadFailed, ValueError, EOFError, OSError) as exc:
+                except (ArchiveLoadFailed, Exception) as exc:  # warcio raises many kinds on bad bytes
                     yield Problem(where, f"corrupt WARC record ({str(exc).splitlines()[0][:120] or type(exc).__name__}); "
                                          "the rest of this file is skipped")
                     break
