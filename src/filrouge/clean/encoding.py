@@ -144,15 +144,18 @@ class MojibakeRepairer:
 
     def repair_line(self, line: str) -> LineRepair:
         """Repair one line: ftfy's answer and each code page's are candidates, judged by the
-        vocabulary. ftfy's is taken when it loses no known word; a code page's when it clearly
-        gains words (and more than ftfy's)."""
+        vocabulary. ftfy's is taken unless it both loses known words and adds unknown ones (the
+        vocabulary cannot judge a result in another script: ftfy is trusted there); a code
+        page's when it clearly gains words, and more than ftfy's."""
         if line.isascii():
             return LineRepair(line, None)
         words = _nonascii_words(line)
         known0 = self._known(words)
         unknown0 = len(words) - known0
         ftfy_fixed = ftfy.fix_text(line, config=_FTFY_CONFIG)
-        known_f = self._known(_nonascii_words(ftfy_fixed)) if ftfy_fixed != line else known0
+        fwords = _nonascii_words(ftfy_fixed)
+        known_f = self._known(fwords)
+        unknown_f = len(fwords) - known_f
         best: LineRepair | None = None
         if unknown0:
             for cp in self.codepages:
@@ -170,7 +173,8 @@ class MojibakeRepairer:
                         best = LineRepair(cand, cp, known0, known1)
         if best is not None and best.known_after > known_f:
             return LineRepair(self._mend_stray(best.text), best.codepage, known0, best.known_after)
-        if ftfy_fixed != line and known_f >= known0:
+        other_script = bool(fwords) and not any(ord(c) < 0x250 for w in fwords for c in w if not c.isascii())
+        if ftfy_fixed != line and (unknown_f <= unknown0 or known_f >= known0 or other_script):
             return LineRepair(ftfy_fixed, "ftfy", known0, known_f)
         return LineRepair(line, None, known0, known0)
 
