@@ -112,16 +112,25 @@ class Cleaner:
         main = self.settings.language
         detected: list[tuple[str | None, list[tuple[int, int, str]]]] = []
         weights: list[tuple[str, int]] = []
+        latin_texts: list[str] = []
+        script_langs: list[str | None] = []
+        all_frags: list[list[tuple[int, int, str]]] = []
         for text in blocks:
             frags = self.languages.fragments(text)
+            all_frags.append(frags)
             foreign_chars = sum(e - s for s, e, _ in frags)
             if frags and foreign_chars >= 0.5 * len(text.strip()):
-                lang: str | None = frags[0][2]
+                script_langs.append(frags[0][2])
+                latin_texts.append("")
             else:
                 latin = text
                 for s, e, _ in reversed(frags):
                     latin = latin[:s] + " " * (e - s) + latin[e:]
-                lang = self.languages.detect(latin)
+                script_langs.append(None)
+                latin_texts.append(latin)
+        latin_langs = self.languages.detect_many(latin_texts)
+        for text, frags, slang, llang in zip(blocks, all_frags, script_langs, latin_langs, strict=True):
+            lang = slang or llang
             detected.append((lang, frags))
             if lang:
                 weights.append((lang, len(text)))

@@ -49,6 +49,15 @@ class LanguageIdentifier:
         lang = self._detector.detect_language_of(text)
         return lang.iso_code_639_1.name.lower() if lang is not None else None
 
+    def detect_many(self, texts: list[str]) -> list[str | None]:
+        """``detect`` for many paragraphs in one call (lingua runs them in parallel)."""
+        long_enough = [i for i, t in enumerate(texts) if len(_WORDS.findall(t)) >= self.min_words]
+        found = self._detector.detect_languages_in_parallel_of([texts[i] for i in long_enough])
+        out: list[str | None] = [None] * len(texts)
+        for i, lang in zip(long_enough, found, strict=True):
+            out[i] = lang.iso_code_639_1.name.lower() if lang is not None else None
+        return out
+
     @staticmethod
     def majority(weighted: list[tuple[str, int]], default: str) -> str:
         counts: Counter[str] = Counter()
