@@ -237,6 +237,51 @@ def show(
     out.print(doc["body"], highlight=False, markup=False)
 
 
+@app.command()
+def times(
+    file: Annotated[Path, typer.Argument(help="A text file (or any page ingest reads: its clean body is used).",
+                                         show_default=False)],
+    published: Annotated[Optional[str], typer.Option("--published", help="Publication date (ISO) that "
+                         "relative expressions are anchored on; default: the page's own, if it states one.")] = None,
+    json_out: JsonOption = False,
+) -> None:
+    """The temporal expressions of one text with their normalised TIMEX3 values."""
+    from datetime import date
+
+    from .clean.dates import normalise_iso
+    from .temporal.tagger import TimeTagger
+
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        _fail(f"{file}: cannot be read ({exc.strerror or exc})", 1)
+    from .clean.encoding import decode_bytes
+
+    try:
+        text, _ = decode_bytes(data, str(file))
+    except InputError as exc:
+        _fail(str(exc), 1)
+    dct = None
+    if published:
+        iso = normalise_iso(published)
+        if iso is None or len(iso) < 10:
+            _fail(f"--published {published!r} is not an ISO 8601 day (YYYY-MM-DD)")
+        dct = date.fromisoformat(iso[:10])
+    found = TimeTagger("fr").tag(text, dct)
+    rows = [{"text": t.text, "start": t.start, "end": t.end, "type": t.type.lower(), "value": t.value,
+             "granularity": t.granularity, "anchored": t.anchored,
+             "interval": [t.interval_start, t.interval_end] if t.interval_start else None} for t in found]
+    if json_out:
+        _print_json({"published": dct.isoformat() if dct else None, "times": rows})
+        return
+    table = Table(title=f"{len(rows)} temporal expressions (publication date: {dct or 'unknown'})")
+    for col in ("text", "type", "value", "granularity", "offsets"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(r["text"], r["type"], r["value"], r["granularity"], f"{r['start']}-{r['end']}")
+    out.print(table)
+
+
 def main() -> None:
     try:
         app()

@@ -1,0 +1,432 @@
+"""Temporal expressions: found by rules, normalised to TIMEX3 values and to intervals with a
+granularity, anchored on the article's publication date (the DCT).
+
+Vocabulary (months, weekdays, number words, units, relative words) comes from the language
+data files; the rules below are general. Without a publication date, relative expressions
+stay unresolved (``value`` keeps X placeholders, ``start``/``end`` are None): never a guess.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Literal
+
+import yaml
+
+from ..errors import ConfigError
+from ..lang import load_language
+
+Granularity = Literal["second", "minute", "hour", "part-of-day", "day", "week", "month", "season", "year",
+                      "decade", "century", "duration", "set", "unknown"]
+
+
+@dataclass(frozen=True, slots=True)
+class TimeExpression:
+    text: str
+    start: int  # character offsets in the text it was found in
+    end: int
+    type: str  # DATE, TIME, DURATION, SET
+    value: str  # TIMEX3 value: 2023-11-17, 2023-11, 2023-W46, 1985, P1W, 2023-11-19TEV, XXXX-WXX-1
+    granularity: str
+    anchored: bool  # resolved against the publication date (or another date of the text)
+    interval_start: str | None = None  # first day covered (ISO), for DATE/TIME
+    interval_end: str | None = None  # last day covered (ISO)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@lru_cache(maxsize=8)
+def _time_data(code: str) -> dict[str, Any]:
+    try:
+        text = resources.files("filrouge.data.time").joinpath(f"{code}.yaml").read_text("utf-8")
+    except FileNotFoundError as exc:
+        raise ConfigError(f"no temporal data for '{code}' (filrouge/data/time/{code}.yaml)") from exc
+    return yaml.safe_load(text)
+
+
+def _alt(words: Any) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+def _shift_months(d: date, n: int) -> date:
+    m = d.month - 1 + n
+    y = d.year + m // 12
+    m = m % 12 + 1
+    return date(y, m, min(d.day, calendar.monthrange(y, m)[1]))
+
+
+def _iso_week(d: date) -> str:
+    y, w, _ = d.isocalendar()
+    return f"{y}-W{w:02d}"
+
+
+def _month_bounds(y: int, m: int) -> tuple[date, date]:
+    return date(y, m, 1), date(y, m, calendar.monthrange(y, m)[1])
+
+
+SEASON_MONTHS = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "WI": (12, 2)}
+
+
+class TimeTagger:
+    """Finds and normalises temporal expressions in one language."""
+
+    def __init__(self, language: str = "fr") -> None:
+        lang = load_language(language)
+        data = _time_data(language)
+        self.months = {k: v for k, v in lang.months.items() if len(k) > 3 or k in ("mai", "mars", "juin")}
+        self.weekdays = lang.weekdays
+        self.numbers: dict[str, int] = {str(k): int(v) for k, v in data["numbers"].items()}
+        self.units: dict[str, str] = data["units"]
+        self.rel_days: dict[str, int] = data["relative_days"]
+        self.parts: dict[str, str] = data["parts_of_day"]
+        self.last_words = set(data["last_words"])
+        self.next_words = set(data["next_words"])
+        self.seasons: dict[str, str] = data["seasons"]
+        self.future_cues = tuple(data["future_cues"])
+        self._future_rx = re.compile(r"\b[a-zàâçéèêëîïôûù]{3,}(?:" + _alt(data["future_suffixes"]) + r")\b")
+        self.refs: dict[str, str] = {k.lower(): v for k, v in data["reference_words"].items()}
+        self.duration_nouns: dict[str, str] = {k.lower(): v for k, v in data["duration_nouns"].items() if v}
+        M, W = _alt(self.months), _alt(self.weekdays)
+        N = r"\d+(?:[.,]\d+)?|" + _alt(self.numbers)
+        U = _alt(self.units)
+        P = _alt(self.parts)
+        LAST, NEXT = _alt(self.last_words), _alt(self.next_words)
+        S = _alt(self.seasons)
+        R = _alt(self.rel_days)
+        B, E = r"(?<![\w-])", r"(?![\w-])"
+        flags = re.I
+        self.patterns: list[tuple[str, re.Pattern[str]]] = [
+            ("date_dmy", re.compile(B + r"(?:(?:le|du|au)\s+)?(?:(?P<wd>" + W + r")\s+)?(?P<d>1er|\d{1,2})\s+(?P<m>" + M
+                                    + r")(?:\s+(?P<y>\d{4}|\d{2}(?![\d\w])))?(?:\s+(?P<rel>" + LAST + "|" + NEXT + r"))?" + E, flags)),
+            ("date_num", re.compile(B + r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4}|\d{2})" + E)),
+            ("month_year", re.compile(B + r"(?:(?:au\s+)?mois\s+d[e']\s*)?(?P<m>" + M + r")\s+(?P<y>\d{4}|\d{2})" + E, flags)),
+            ("month_rel", re.compile(B + r"(?:(?:au\s+)?mois\s+d[e']\s*)?(?P<m>" + M + r")\s+(?P<rel>" + LAST + "|" + NEXT + r")" + E, flags)),
+            ("month_bare", re.compile(r"(?:(?<=\ben )|(?<=\bde )|(?<=\bd')|(?<=\bd’)|(?<=\bdepuis ))(?:(?:au\s+)?mois\s+d[e']\s*)?(?P<m>" + M + r")" + E
+                                      + "|" + B + r"(?:" + _alt(data["month_lead"]) + r")\s*(?P<m2>" + M + r")" + E, flags)),
+            ("mois_de", re.compile(B + r"mois\s+d[e']\s*(?P<m>" + M + r")" + E, flags)),
+            ("rel_day_part", re.compile(B + r"(?P<r>" + R + r")(?:\s+(?P<wd>" + W + r"))?(?:\s+(?:au\s+|dans\s+la\s+|en\s+)?(?P<p>" + P + r"))?"
+                                        r"(?:\s+à\s+(?P<ch>\d{1,2})\s*h\s*(?P<cm>\d{2})?)?" + E, flags)),
+            ("this_part", re.compile(B + r"(?:ce|cet|cette)\s+(?P<p>" + P + r")" + E, flags)),
+            ("weekday", re.compile(B + r"(?:(?P<le>le)\s+)?(?:(?P<this>ce)\s+)?(?:même\s+)?(?P<wd>" + W + r")(?:\s+(?P<p>" + P + r"))?(?:\s+(?P<rel>" + LAST + "|" + NEXT + r"))?" + E, flags)),
+            ("rel_period", re.compile(B + r"(?P<what>la\s+semaine|le\s+mois|l'année|l’année|l'an|l’an|le\s+week-end|le\s+trimestre)\s+(?P<rel>" + LAST + "|" + NEXT + r")" + E, flags)),
+            ("this_period", re.compile(B + r"(?P<what>cette\s+semaine|ce\s+mois-ci|ce\s+mois|cette\s+année|ce\s+week-end|cet\s+été|cet\s+hiver|cet\s+automne|ce\s+printemps)" + E, flags)),
+            ("ago", re.compile(B + r"il\s+y\s+a\s+(?P<n>" + N + r"|quelques|plusieurs)\s+(?P<u>" + U + r")" + E, flags)),
+            ("season", re.compile(r"(?:" + "|".join(r"(?<=\b" + re.escape(w) + (")" if w.endswith(("'", "’")) else r"\s)") for w in data["season_lead"]) + r")"
+                                  r"(?P<s>" + S + r")(?:\s+(?P<y>\d{4}))?(?:\s+(?P<rel>" + LAST + "|" + NEXT + r"))?" + E
+                                  + "|" + B + r"(?P<s2>" + S + r")\s+(?P<y2>\d{4})" + E, flags)),
+            ("ref", re.compile(B + r"(?P<ref>" + _alt(data["reference_words"]) + r")" + E, flags)),
+            ("vague", re.compile(B + r"(?P<q>" + _alt(data["vague_quantities"]) + r")\s+(?P<u>" + U + r")" + E, flags)),
+            ("duration_noun", re.compile(B + r"(?P<dn>" + _alt([k for k, v in data["duration_nouns"].items() if v]) + r")" + E, flags)),
+            ("clock", re.compile(B + r"(?P<h>\d{1,2})\s*h\s*(?P<mi>\d{2})?" + E + r"|" + B + r"(?:(?<=à )|(?<=vers )|(?<=dès ))(?P<h2>\d{1,2})\s+heures(?:\s+(?P<mi2>\d{2}))?" + E, flags)),
+            ("noon", re.compile(r"(?:(?<=\bvers )|(?<=\bà )|(?<=\bdès ))(?P<nm>midi|minuit)" + E, flags)),
+            ("set", re.compile(B + r"(?:chaque|tous\s+les|toutes\s+les)\s+(?P<x>" + "|".join(re.escape(w) + "s?" for w in self.weekdays) + r"|jours|jour|semaines|semaine|mois|ans|années|année|matins|soirs)" + E, flags)),
+            ("duration", re.compile(B + r"(?:(?:" + _alt(data["approx_words"]) + r")\s+)?(?P<n>" + N + r")\s+(?P<u>" + U + r")" + E, flags)),
+            ("year_noun", re.compile(B + r"l['’]année\s+(?P<y>(?:1[89]|20)\d{2})" + E, flags)),
+            ("year", re.compile(r"(?:(?<=\ben )|(?<=\bdepuis )|(?<=\bdès )|(?<=\bjusqu'en )|(?<=\bjusqu’en )|(?<=\bavant )|(?<=\baprès )|(?<=\bde )|(?<=\bà )|(?<=\bl'année )|(?<=\bl’année ))"
+                                r"(?P<y>(?:1[89]|20)\d{2})(?![\d,.]\d)" + E)),
+            ("year_bare", re.compile(B + r"(?P<y>(?:19|20)\d{2})(?=\s*[,.;:)]|\s*$)", re.M)),
+        ]
+
+    # ---- helpers ---------------------------------------------------------------------
+    @staticmethod
+    def _is_age(text: str, s: int, e: int) -> bool:
+        """"de 38 ans", "âgé de 54 ans", ", 53 ans," are ages, not durations."""
+        before = text[max(0, s - 12):s].lower()
+        after = text[e:e + 2]
+        return bool(re.search(r"(?:\bde|\bd['’]|âgée?|agée?)\s*$", before)) or (before.rstrip().endswith(",") and after.startswith(","))
+
+    def _num(self, s: str) -> float | None:
+        s = s.lower()
+        if s in self.numbers:
+            return self.numbers[s]
+        try:
+            return float(s.replace(",", "."))
+        except ValueError:
+            return None
+
+    @staticmethod
+    def _year(y: str) -> int:
+        v = int(y)
+        return v if len(y) == 4 else (1900 + v if v >= 50 else 2000 + v)
+
+    def _future(self, text: str, start: int) -> bool:
+        """Does the sentence around ``start`` speak of the future (cue word or future tense)?"""
+        a = max(text.rfind(".", 0, start), text.rfind("\n", 0, start)) + 1
+        b_candidates = [i for i in (text.find(".", start), text.find("\n", start)) if i >= 0]
+        window = text[a: min(b_candidates) if b_candidates else len(text)].lower()
+        if self._future_rx.search(window):
+            return True
+        return any(re.search(r"(?<![\w-])" + re.escape(c) + r"(?![\w-])", window) for c in self.future_cues)
+
+    def _weekday(self, wd: int, dct: date, direction: int) -> date:
+        """The weekday ``wd`` nearest the DCT: direction -1 past (today allowed), +1 future,
+        -2 strictly before, +2 strictly after."""
+        delta = (dct.weekday() - wd) % 7
+        if direction == -1:
+            return dct - timedelta(days=delta)
+        if direction == -2:
+            return dct - timedelta(days=delta or 7)
+        ahead = (wd - dct.weekday()) % 7
+        if direction == 2:
+            ahead = ahead or 7
+        return dct + timedelta(days=ahead)
+
+    @staticmethod
+    def _day(d: date, gran: str = "day") -> tuple[str, str, str, str]:
+        return d.isoformat(), gran, d.isoformat(), d.isoformat()
+
+    # ---- the tagger ------------------------------------------------------------------
+    def tag(self, text: str, dct: date | None = None) -> list[TimeExpression]:
+        cands: list[tuple[int, int, str, re.Match[str]]] = []
+        for name, rx in self.patterns:
+            for m in rx.finditer(text):
+                if m.end() > m.start():
+                    cands.append((m.start(), m.end(), name, m))
+        cands.sort(key=lambda c: (c[0], -(c[1] - c[0])))
+        chosen: list[tuple[int, int, str, re.Match[str]]] = []
+        taken_until = -1
+        for c in cands:
+            if c[0] >= taken_until:
+                chosen.append(c)
+                taken_until = c[1]
+        out: list[TimeExpression] = []
+        last_date: date | None = None
+        for start, end, name, m in chosen:
+            te = self._normalise(name, m, text, dct, last_date)
+            if te is None:
+                continue
+            if te.interval_start and te.granularity in ("day", "part-of-day", "hour", "minute"):
+                last_date = date.fromisoformat(te.interval_start)
+            out.append(te)
+        return out
+
+    def _normalise(self, name: str, m: re.Match[str], text: str, dct: date | None,
+                   last_date: date | None) -> TimeExpression | None:
+        g = m.groupdict()
+        span = m.group(0)
+        s, e = m.start(), m.end()
+        # trim leading prepositions/articles from the span (TIMEX3 convention varies; keep "le")
+        lead = re.match(r"(?i)(du|au)\s+", span)
+        if lead:
+            s += lead.end()
+            span = span[lead.end():]
+
+        def make(typ: str, value: str, gran: str, anchored: bool, a: str | None = None, b: str | None = None
+                 ) -> TimeExpression:
+            return TimeExpression(span, s, e, typ, value, gran, anchored, a, b)
+
+        if name in ("date_dmy", "date_num"):
+            d = 1 if g["d"].lower() == "1er" else int(g["d"])
+            mo = self.months[g["m"].lower()] if name == "date_dmy" else int(g["m"])
+            if g.get("y"):
+                y = self._year(g["y"])
+                anchored = False
+            elif dct is not None:
+                y = dct.year
+                rel = (g.get("rel") or "").lower()
+                try:
+                    cand = date(y, mo, d)
+                except ValueError:
+                    return None
+                if rel in self.last_words and cand > dct:
+                    y -= 1
+                elif rel in self.next_words and cand < dct:
+                    y += 1
+                elif not rel and cand < dct and self._future(text, m.start()) and (dct - cand).days > 7:
+                    y += 1
+                elif not rel and (cand - dct).days > 183:
+                    y -= 1
+                elif not rel and (dct - cand).days > 183:
+                    y += 1
+                anchored = True
+            else:
+                try:
+                    date(2000, mo, d)
+                except ValueError:
+                    return None
+                return make("DATE", f"XXXX-{mo:02d}-{d:02d}", "day", False)
+            try:
+                day = date(y, mo, d)
+            except ValueError:
+                return None
+            return make("DATE", *self._day(day)[:2], anchored, day.isoformat(), day.isoformat())
+
+        if name in ("month_year", "month_rel", "month_bare", "mois_de"):
+            mo = self.months[(g.get("m") or g.get("m2")).lower()]
+            if g.get("y"):
+                y = self._year(g["y"])
+            elif dct is None:
+                return make("DATE", f"XXXX-{mo:02d}", "month", False)
+            else:
+                rel = (g.get("rel") or "").lower()
+                y = dct.year
+                if rel in self.last_words:
+                    y = dct.year if mo < dct.month else dct.year - 1
+                elif rel in self.next_words:
+                    y = dct.year if mo > dct.month else dct.year + 1
+            a, b = _month_bounds(y, mo)
+            return make("DATE", f"{y:04d}-{mo:02d}", "month", not g.get("y"), a.isoformat(), b.isoformat())
+
+        if name == "rel_day_part":
+            word = g["r"].lower()
+            offset = self.rel_days.get(word, self.rel_days.get(word.replace("’", "'"), 0))
+            part = self.parts.get((g.get("p") or "").lower())
+            base = dct
+            if word in ("le lendemain", "la veille") and last_date is not None:
+                base = last_date
+            if base is None:
+                return make("TIME" if part else "DATE", ("XXXX-XX-XX" + (f"T{part}" if part else "")),
+                            "part-of-day" if part else "day", False)
+            day = base + timedelta(days=offset)
+            if g.get("ch"):
+                h, mi = int(g["ch"]), int(g.get("cm") or 0)
+                return make("TIME", f"{day.isoformat()}T{h:02d}:{mi:02d}", "minute", True, day.isoformat(), day.isoformat())
+            if part:
+                return make("TIME", f"{day.isoformat()}T{part}", "part-of-day", True, day.isoformat(), day.isoformat())
+            return make("DATE", day.isoformat(), "day", True, day.isoformat(), day.isoformat())
+
+        if name == "this_part":
+            part = self.parts[g["p"].lower()]
+            if dct is None:
+                return make("TIME", f"XXXX-XX-XXT{part}", "part-of-day", False)
+            return make("TIME", f"{dct.isoformat()}T{part}", "part-of-day", True, dct.isoformat(), dct.isoformat())
+
+        if name == "weekday":
+            wd = self.weekdays[g["wd"].lower()]
+            part = self.parts.get((g.get("p") or "").lower())
+            rel = (g.get("rel") or "").lower()
+            # a generic weekday ("le mardi" = every Tuesday) is not tagged here
+            if g.get("le") and not rel and not g.get("this"):
+                return make("SET", f"XXXX-WXX-{wd + 1}", "set", False)
+            if dct is None:
+                return make("TIME" if part else "DATE", f"XXXX-WXX-{wd + 1}" + (f"T{part}" if part else ""),
+                            "part-of-day" if part else "day", False)
+            if rel in self.last_words:
+                direction = -2
+            elif rel in self.next_words:
+                direction = 2
+            else:
+                direction = 1 if self._future(text, s) else -1
+            day = self._weekday(wd, dct, direction)
+            if part:
+                return make("TIME", f"{day.isoformat()}T{part}", "part-of-day", True, day.isoformat(), day.isoformat())
+            return make("DATE", day.isoformat(), "day", True, day.isoformat(), day.isoformat())
+
+        if name in ("rel_period", "this_period"):
+            what = re.sub(r"\s+", " ", g["what"].lower()).replace("’", "'")
+            rel = (g.get("rel") or "").lower()
+            step = -1 if rel in self.last_words else (1 if rel in self.next_words else 0)
+            for season_word, code in self.seasons.items():
+                if what.endswith(season_word):
+                    if dct is None:
+                        return make("DATE", f"XXXX-{code}", "season", False)
+                    return make("DATE", f"{dct.year}-{code}", "season", True)
+            if dct is None:
+                return make("DATE", "XXXX", "unknown", False)
+            if "semaine" in what or "week-end" in what:
+                day = dct + timedelta(weeks=step)
+                monday = day - timedelta(days=day.weekday())
+                value = _iso_week(day) + ("-WE" if "week-end" in what else "")
+                return make("DATE", value, "week", True, monday.isoformat(), (monday + timedelta(days=6)).isoformat())
+            if "mois" in what:
+                day = _shift_months(dct.replace(day=1), step)
+                a, b = _month_bounds(day.year, day.month)
+                return make("DATE", f"{day.year:04d}-{day.month:02d}", "month", True, a.isoformat(), b.isoformat())
+            if "trimestre" in what:
+                q = (dct.month - 1) // 3 + step
+                y = dct.year + q // 4
+                q = q % 4
+                a = date(y, q * 3 + 1, 1)
+                b = _month_bounds(y, q * 3 + 3)[1]
+                return make("DATE", f"{y}-Q{q + 1}", "month", True, a.isoformat(), b.isoformat())
+            y = dct.year + step
+            return make("DATE", str(y), "year", True, f"{y}-01-01", f"{y}-12-31")
+
+        if name == "ago":
+            n = self._num(g["n"])
+            unit = self.units[g["u"].lower()]
+            if dct is None or n is None:
+                return make("DATE", "XXXX-XX-XX", "unknown", False)
+            n_int = int(n)
+            if unit in ("S", "MI", "H"):
+                # publication times are rarely known to the hour: the day is what we can say
+                return make("DATE", dct.isoformat(), "day", True, dct.isoformat(), dct.isoformat())
+            if unit == "D":
+                day = dct - timedelta(days=n_int)
+                return make("DATE", day.isoformat(), "day", True, day.isoformat(), day.isoformat())
+            if unit == "W":
+                day = dct - timedelta(weeks=n_int)
+                monday = day - timedelta(days=day.weekday())
+                return make("DATE", _iso_week(day), "week", True, monday.isoformat(), (monday + timedelta(days=6)).isoformat())
+            if unit == "M":
+                day = _shift_months(dct, -n_int)
+                a, b = _month_bounds(day.year, day.month)
+                return make("DATE", f"{day.year:04d}-{day.month:02d}", "month", True, a.isoformat(), b.isoformat())
+            if unit == "Y":
+                y = dct.year - n_int
+                return make("DATE", str(y), "year", True, f"{y}-01-01", f"{y}-12-31")
+            return make("DATE", "XXXX", "unknown", False)
+
+        if name == "season":
+            code = self.seasons[(g.get("s") or g.get("s2")).lower()]
+            if g.get("y") or g.get("y2"):
+                return make("DATE", f"{g.get('y') or g.get('y2')}-{code}", "season", False)
+            if dct is None:
+                return make("DATE", f"XXXX-{code}", "season", False)
+            rel = (g.get("rel") or "").lower()
+            y = dct.year - (1 if rel in self.last_words else 0) + (1 if rel in self.next_words else 0)
+            return make("DATE", f"{y}-{code}", "season", True)
+
+        if name == "clock":
+            h = int(g.get("h") or g.get("h2"))
+            mi = int(g.get("mi") or g.get("mi2") or 0)
+            if h > 24 or mi > 59:
+                return None
+            base = last_date or dct
+            if base is None:
+                return make("TIME", f"XXXX-XX-XXT{h:02d}:{mi:02d}", "minute", False)
+            return make("TIME", f"{base.isoformat()}T{h:02d}:{mi:02d}", "minute", True, base.isoformat(), base.isoformat())
+
+        if name == "noon":
+            base = dct
+            hh = "12:00" if g["nm"].lower() == "midi" else "24:00"
+            if base is None:
+                return make("TIME", f"XXXX-XX-XXT{hh}", "minute", False)
+            return make("TIME", f"{base.isoformat()}T{hh}", "minute", True, base.isoformat(), base.isoformat())
+
+        if name == "set":
+            x = g["x"].lower()
+            x = x[:-1] if x.endswith("s") and x[:-1] in self.weekdays else x
+            if x in self.weekdays:
+                return make("SET", f"XXXX-WXX-{self.weekdays[x] + 1}", "set", False)
+            unit = {"jour": "D", "jours": "D", "semaine": "W", "semaines": "W", "mois": "M", "ans": "Y",
+                    "année": "Y", "années": "Y", "matins": "D", "soirs": "D"}[x]
+            return make("SET", f"P1{unit}", "set", False)
+
+        if name == "ref":
+            return make("DATE", self.refs[g["ref"].lower()], "unknown", False)
+        if name == "vague":
+            unit = self.units[g["u"].lower()]
+            return make("DURATION", ("PT" if unit in ("H", "MI", "S") else "P") + "X" + ("M" if unit == "MI" else unit),
+                        "duration", False)
+        if name == "duration_noun":
+            return make("DURATION", self.duration_nouns[g["dn"].lower()], "duration", False)
+        if name == "duration":
+            unit = self.units[g["u"].lower()]
+            if unit == "Y" and self._is_age(text, s, e):
+                return None
+            n = self._num(g["n"])
+            qty = "X" if n is None else (str(int(n)) if float(n).is_integer() else str(n))
+            value = ("PT" if unit in ("H", "MI", "S") else "P") + qty + ("M" if unit == "MI" else unit)
+            return make("DURATION", value, "duration", False)
+
+        if name in ("year", "year_bare", "year_noun"):
+            y = int(g["y"])
+            return make("DATE", str(y), "year", False, f"{y}-01-01", f"{y}-12-31")
+        return None
