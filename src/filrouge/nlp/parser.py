@@ -13,6 +13,13 @@ from typing import Any
 from ..errors import ConfigError
 from ..models import CleanDocument, Entity, ParsedDocument, Sentence, Token
 
+try:
+    from spacy.symbols import AUX, VERB
+
+    _VERBAL = frozenset((VERB, AUX))
+except ImportError:  # pragma: no cover
+    _VERBAL = frozenset()
+
 
 def load_model(name: str, **kwargs: Any) -> Any:
     import spacy
@@ -54,8 +61,11 @@ class Parser:
         sentences: list[Sentence] = []
         for i, sent in enumerate(s for s in sdoc.sents if s.text.strip()):
             base = sent.start
+            # morphology is kept for verbs only (tense, mood): it is what later stages read,
+            # and turning every token's morphology into a string costs a tenth of the parse
             toks = tuple(
-                Token(t.idx, t.idx + len(t.text), t.lemma_, t.pos_, t.dep_, t.head.i - base, str(t.morph))
+                Token(t.idx, t.idx + len(t.text), t.lemma_, t.pos_, t.dep_, t.head.i - base,
+                      str(t.morph) if t.pos in _VERBAL else "")
                 for t in sent if not t.is_space
             )
             start = sent.start_char
