@@ -77,8 +77,9 @@ class Cleaner:
         comments.extend(res.comments)
         removed.extend(res.removed)
         flags.extend(res.flags)
-        if published is None and date_from_url(raw.url):
-            published, basis = date_from_url(raw.url), "url"
+        url_date = date_from_url(raw.url) if published is None else None
+        if url_date:
+            published, basis = url_date, "url"
         if raw.published and normalise_iso(raw.published):
             # the manifest (or the container's own metadata) wins when given
             published, basis = normalise_iso(raw.published), raw.published_basis
