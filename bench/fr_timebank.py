@@ -50,11 +50,8 @@ def parse_tml(path: Path) -> tuple[date | None, str, list[tuple[int, int, str, s
             gold.append((open_timex[0], length, open_timex[1], open_timex[2]))
             open_timex = None
     out.append(body[pos:])
-    import html
-
+    # entities are rare in FTiB; unescaping would shift offsets, so the text is kept as is
     text = "".join(out)
-    # entities are rare in FTiB; unescaping would shift offsets, so keep the text as is
-    del html
     return dct, text, gold
 
 

@@ -239,24 +239,23 @@ def show(
 
 @app.command()
 def times(
-    file: Annotated[Path, typer.Argument(help="A text file (or any page ingest reads: its clean body is used).",
+    file: Annotated[Path, typer.Argument(help="A plain-text file (UTF-8 or Windows-1252), read as it is.",
                                          show_default=False)],
-    published: Annotated[Optional[str], typer.Option("--published", help="Publication date (ISO) that "
-                         "relative expressions are anchored on; default: the page's own, if it states one.")] = None,
+    published: Annotated[Optional[str], typer.Option("--published", help="Publication date (ISO, YYYY-MM-DD...) "
+                         "that relative expressions are anchored on; without it they stay unresolved.")] = None,
     json_out: JsonOption = False,
 ) -> None:
     """The temporal expressions of one text with their normalised TIMEX3 values."""
     from datetime import date
 
     from .clean.dates import normalise_iso
+    from .clean.encoding import decode_bytes
     from .temporal.tagger import TimeTagger
 
     try:
         data = file.read_bytes()
     except OSError as exc:
         _fail(f"{file}: cannot be read ({exc.strerror or exc})", 1)
-    from .clean.encoding import decode_bytes
-
     try:
         text, _ = decode_bytes(data, str(file))
     except InputError as exc:

@@ -210,12 +210,10 @@ class MojibakeRepairer:
         used: dict[str, int] = {}
         for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
             rep = self.repair_line(line)
-            if rep.codepage:
+            # a line where ftfy only normalised spacing or punctuation is not a repair
+            if rep.codepage and (rep.codepage != "ftfy" or _nonascii_words(rep.text) != _nonascii_words(line)):
                 used[rep.codepage] = used.get(rep.codepage, 0) + 1
             out_lines.append(rep.text)
         for cp, n in used.items():
-            if cp == "ftfy" and all(_nonascii_words(a) == _nonascii_words(b) for a, b in
-                                    zip(text.split("\n"), out_lines, strict=False)):
-                continue  # ftfy only normalised spacing or punctuation
             flags.append(f"mojibake repaired ({cp}, {n} line{'s' if n > 1 else ''})")
         return "\n".join(out_lines), flags

@@ -44,13 +44,11 @@ class LanguageIdentifier:
 
     def detect(self, text: str) -> str | None:
         """The language of a Latin-script paragraph, or None when too short or unsure."""
-        if len(_WORDS.findall(text)) < self.min_words:
-            return None
-        lang = self._detector.detect_language_of(text)
-        return lang.iso_code_639_1.name.lower() if lang is not None else None
+        return self.detect_many([text])[0]
 
     def detect_many(self, texts: list[str]) -> list[str | None]:
-        """``detect`` for many paragraphs in one call (lingua runs them in parallel)."""
+        """Languages of many paragraphs in one call (lingua runs them in parallel); None for
+        a paragraph under ``min_words`` words or when lingua is unsure."""
         long_enough = [i for i, t in enumerate(texts) if len(_WORDS.findall(t)) >= self.min_words]
         found = self._detector.detect_languages_in_parallel_of([texts[i] for i in long_enough])
         out: list[str | None] = [None] * len(texts)

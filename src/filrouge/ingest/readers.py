@@ -236,7 +236,6 @@ class Reader:
 
     def _read_warc(self, path: Path) -> Iterator[RawDocument | Problem]:
         from warcio.archiveiterator import ArchiveIterator
-        from warcio.exceptions import ArchiveLoadFailed
 
         n = 0
         with path.open("rb") as fh:
@@ -255,7 +254,7 @@ class Reader:
                     url = record.rec_headers.get_header("WARC-Target-URI")
                 except StopIteration:
                     break
-                except (ArchiveLoadFailed, Exception) as exc:  # warcio raises many kinds on bad bytes
+                except Exception as exc:  # warcio raises ArchiveLoadFailed and many other kinds on bad bytes
                     yield Problem(where, f"corrupt WARC record ({str(exc).splitlines()[0][:120] or type(exc).__name__}); "
                                          "the rest of this file is skipped")
                     break

@@ -51,7 +51,8 @@ def _time_data(code: str) -> dict[str, Any]:
 
 
 def _alt(words: Any) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    """A regex alternation of words, longest first; a space inside a phrase matches any spacing."""
+    return "|".join(re.escape(w).replace("\\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
 
 
 def _shift_months(d: date, n: int) -> date:
@@ -112,11 +113,11 @@ class TimeTagger:
             ("mois_de", re.compile(B + r"mois\s+d[e']\s*(?P<m>" + M + r")" + E, flags)),
             ("rel_day_part", re.compile(B + r"(?P<r>" + R + r")(?:\s+(?P<wd>" + W + r"))?(?:\s+(?:au\s+|dans\s+la\s+|en\s+)?(?P<p>" + P + r"))?"
                                         r"(?:\s+à\s+(?P<ch>\d{1,2})\s*h\s*(?P<cm>\d{2})?)?" + E, flags)),
-            ("this_part", re.compile(B + r"(?:ce|cet|cette)\s+(?P<p>" + P + r")" + E, flags)),
+            ("this_part", re.compile(B + r"(?:" + _alt(data["this_words"]) + r")\s+(?P<p>" + P + r")" + E, flags)),
             ("weekday", re.compile(B + r"(?:(?P<le>le)\s+)?(?:(?P<this>ce)\s+)?(?:même\s+)?(?P<wd>" + W + r")(?:\s+(?P<p>" + P + r"))?(?:\s+(?P<rel>" + LAST + "|" + NEXT + r"))?" + E, flags)),
             ("rel_period", re.compile(B + r"(?P<what>la\s+semaine|le\s+mois|l'année|l’année|l'an|l’an|le\s+week-end|le\s+trimestre)\s+(?P<rel>" + LAST + "|" + NEXT + r")" + E, flags)),
             ("this_period", re.compile(B + r"(?P<what>cette\s+semaine|ce\s+mois-ci|ce\s+mois|cette\s+année|ce\s+week-end|cet\s+été|cet\s+hiver|cet\s+automne|ce\s+printemps)" + E, flags)),
-            ("ago", re.compile(B + r"il\s+y\s+a\s+(?P<n>" + N + r"|quelques|plusieurs)\s+(?P<u>" + U + r")" + E, flags)),
+            ("ago", re.compile(B + r"(?:" + _alt(data["ago_words"]) + r")\s+(?P<n>" + N + r"|quelques|plusieurs)\s+(?P<u>" + U + r")" + E, flags)),
             ("season", re.compile(r"(?:" + "|".join(r"(?<=\b" + re.escape(w) + (")" if w.endswith(("'", "’")) else r"\s)") for w in data["season_lead"]) + r")"
                                   r"(?P<s>" + S + r")(?:\s+(?P<y>\d{4}))?(?:\s+(?P<rel>" + LAST + "|" + NEXT + r"))?" + E
                                   + "|" + B + r"(?P<s2>" + S + r")\s+(?P<y2>\d{4})" + E, flags)),
@@ -125,7 +126,7 @@ class TimeTagger:
             ("duration_noun", re.compile(B + r"(?P<dn>" + _alt([k for k, v in data["duration_nouns"].items() if v]) + r")" + E, flags)),
             ("clock", re.compile(B + r"(?P<h>\d{1,2})\s*h\s*(?P<mi>\d{2})?" + E + r"|" + B + r"(?:(?<=à )|(?<=vers )|(?<=dès ))(?P<h2>\d{1,2})\s+heures(?:\s+(?P<mi2>\d{2}))?" + E, flags)),
             ("noon", re.compile(r"(?:(?<=\bvers )|(?<=\bà )|(?<=\bdès ))(?P<nm>midi|minuit)" + E, flags)),
-            ("set", re.compile(B + r"(?:chaque|tous\s+les|toutes\s+les)\s+(?P<x>" + "|".join(re.escape(w) + "s?" for w in self.weekdays) + r"|jours|jour|semaines|semaine|mois|ans|années|année|matins|soirs)" + E, flags)),
+            ("set", re.compile(B + r"(?:" + _alt(data["every_words"]) + r")\s+(?P<x>" + "|".join(re.escape(w) + "s?" for w in self.weekdays) + r"|jours|jour|semaines|semaine|mois|ans|années|année|matins|soirs)" + E, flags)),
             ("duration", re.compile(B + r"(?:(?:" + _alt(data["approx_words"]) + r")\s+)?(?P<n>" + N + r")\s+(?P<u>" + U + r")" + E, flags)),
             ("year_noun", re.compile(B + r"l['’]année\s+(?P<y>(?:1[89]|20)\d{2})" + E, flags)),
             ("year", re.compile(r"(?:(?<=\ben )|(?<=\bdepuis )|(?<=\bdès )|(?<=\bjusqu'en )|(?<=\bjusqu’en )|(?<=\bavant )|(?<=\baprès )|(?<=\bde )|(?<=\bà )|(?<=\bl'année )|(?<=\bl’année ))"
