@@ -281,6 +281,262 @@ def times(
     out.print(table)
 
 
+AliasOption = Annotated[
+    Optional[Path],
+    typer.Option("--aliases", help="Alias file (YAML: rename, merge, split) correcting who is who.",
+                 show_default=False),
+]
+
+
+def _story(db: str | None, aliases: Path | None) -> Any:
+    from .config import Settings
+    from .store.repository import Store
+    from .story import load_story
+
+    try:
+        return load_story(Store(Settings.from_env(db).db_url), aliases)
+    except FilrougeError as exc:
+        _fail(str(exc))
+
+
+def _date_opt(value: str | None, name: str) -> Any:
+    from datetime import date
+
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        _fail(f"{name}: expected a date YYYY-MM-DD, got {value!r}")
+
+
+def _src_count(e: dict[str, Any]) -> str:
+    n = e.get("support", 0)
+    return f"{n} source{'s' if n != 1 else ''}"
+
+
+def print_timeline(events: list[dict[str, Any]], title: str = "Timeline") -> None:
+    table = Table(title=title)
+    for col in ("date", "event", "who", "role", "organisation", "sources"):
+        table.add_column(col, overflow="fold")
+    for e in events:
+        d = e["date"] or "undated"
+        if e["date"] and e["granularity"] != "day":
+            d = e["date"][: {"year": 4, "month": 7}.get(e["granularity"], 10)]
+        if e.get("date_basis") == "published":
+            d += " (reported)"
+        if e.get("conflicting_dates"):
+            d += " ≠ " + ", ".join(e["conflicting_dates"])
+        what = e["type"] + ("" if e["modality"] == "stated" else f" [{e['modality']}]")
+        who = e.get("person") or e.get("holder") or e.get("investor") or ""
+        role = (e.get("role") or "") + (" (interim)" if e.get("interim") else "")
+        if e.get("value"):
+            role = str(e["value"]) + (f" of {e['total']}" if e.get("total") else "")
+        if e["type"] == "quote":
+            role = "« " + str(e.get("quote", ""))[:70] + " »"
+        table.add_row(d, what, who, role, e.get("org") or "", _src_count(e))
+    out.print(table)
+
+
+def print_roles(intervals: list[dict[str, Any]], title: str) -> None:
+    table = Table(title=title)
+    for col in ("organisation", "role", "holder", "from", "to", "sources"):
+        table.add_column(col, overflow="fold")
+    for i in intervals:
+        start = i["start"] or (f"by {i['start_by']}" if i.get("start_by") else "?")
+        if not i["start"] and i.get("start_after"):
+            start = f"after {i['start_after']}"
+        end = i["end"] or (f"by {i['end_by']}" if i.get("end_by") else ("? (ended)" if not i["open"] else "open"))
+        table.add_row(i["org"], i["role"], i["name"] + (" (interim)" if i["interim"] else ""), start, end,
+                      str(len({s["doc"] for s in i["sources"]})))
+    out.print(table)
+
+
+def print_conflicts(items: list[dict[str, Any]]) -> None:
+    table = Table(title="Conflicts and updates")
+    for col in ("kind", "about", "values (sources)"):
+        table.add_column(col, overflow="fold")
+    for c in items:
+        vals = "; ".join(f"{v['value']} ({len(v['sources'])})" for v in c["values"])
+        table.add_row(c["kind"], c["about"], vals)
+    out.print(table)
+
+
+@app.command()
+def timeline(
+    db: DbOption = None,
+    org: Annotated[Optional[str], typer.Option("--org", help="Only events of this organisation.")] = None,
+    person: Annotated[Optional[str], typer.Option("--person", help="Only events of this person.")] = None,
+    date_from: Annotated[Optional[str], typer.Option("--from", help="From this date (YYYY-MM-DD).")] = None,
+    date_to: Annotated[Optional[str], typer.Option("--to", help="Up to this date (YYYY-MM-DD).")] = None,
+    event_type: Annotated[Optional[str], typer.Option("--type", help="Only this event type.")] = None,
+    aliases: AliasOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Events merged across sources, in date order (undated ones last), each with its sources."""
+    start, end = _date_opt(date_from, "--from"), _date_opt(date_to, "--to")
+    story = _story(db, aliases)
+    events = story.timeline(org, person, start, end, {event_type} if event_type else None)
+    if json_out:
+        _print_json({"events": events})
+        return
+    print_timeline(events)
+
+
+@app.command()
+def roles(
+    org: Annotated[str, typer.Argument(help="Organisation, as written in the articles.", show_default=False)],
+    db: DbOption = None,
+    role: Annotated[Optional[str], typer.Option("--role", help='Role as you would type it: "CEO", "PDG", '
+                                                '"directeur général", "chair"...')] = None,
+    at: Annotated[Optional[str], typer.Option("--at", help="Who held the role on this day (needs --role).")] = None,
+    aliases: AliasOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Who held which role at an organisation, and when (intervals with open or uncertain ends)."""
+    day = _date_opt(at, "--at")
+    story = _story(db, aliases)
+    canon = story.resolver.org(org)
+    if day is not None:
+        if not role:
+            _fail("--at needs --role")
+        holders = story.holders(org, role, day)
+        label = story.lex.canonical_role(role) or role
+        data = {"org": canon, "role": label, "at": at,
+                "holders": [{k: v for k, v in h.to_json().items() if k not in ("org", "role")} | {"name": h.name}
+                            for h in holders]}
+        if json_out:
+            _print_json(data)
+            return
+        print_roles([h.to_json() for h in holders], f"{label} of {canon} on {at}")
+        if not holders:
+            out.print("nobody known to hold it that day")
+        return
+    ivs = [i.to_json() for i in story.roles(org, role)]
+    if json_out:
+        _print_json({"org": canon, "intervals": [{k: v for k, v in i.items() if k != "org"} for i in ivs]})
+        return
+    print_roles(ivs, f"Roles at {canon}")
+
+
+@app.command()
+def conflicts(db: DbOption = None, aliases: AliasOption = None, json_out: JsonOption = False) -> None:
+    """Where sources disagree (conflict) and values that changed as the story moved on (update)."""
+    items = _story(db, aliases).conflicts()
+    if json_out:
+        _print_json({"conflicts": items})
+        return
+    print_conflicts(items)
+
+
+@app.command()
+def facts(
+    db: DbOption = None,
+    fact_type: Annotated[Optional[str], typer.Option("--type", help="Only this type (role, quote, age, ...).")] = None,
+    aliases: AliasOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Every extracted fact, one per sentence, with names resolved: events, roles, numbers, quotes."""
+    from .story.build import source_of
+
+    story = _story(db, aliases)
+    rows = []
+    for f in story.facts:
+        if fact_type and f["type"] != fact_type:
+            continue
+        rows.append({k: f[k] for k in ("type", "person", "org", "role", "role_surface", "interim", "date",
+                                       "date_end", "granularity", "date_text", "date_basis", "negated",
+                                       "modality", "org_inferred")} | f["detail"] | {"source": source_of(f)})
+    if json_out:
+        _print_json({"facts": rows})
+        return
+    table = Table(title=f"{len(rows)} facts")
+    for col in ("type", "who", "organisation", "role / value", "date", "modality", "sentence"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        val = r.get("role") or r.get("value") or (("« " + r["quote"][:50] + " »") if r.get("quote") else "")
+        table.add_row(r["type"], r.get("person") or r.get("holder") or r.get("investor") or "", r.get("org") or "",
+                      str(val), r.get("date") or "", r["modality"] + (" (negated)" if r["negated"] else ""),
+                      (r["source"]["text"] or "")[:90])
+    out.print(table)
+
+
+@app.command()
+def entities(db: DbOption = None, aliases: AliasOption = None, json_out: JsonOption = False) -> None:
+    """People and organisations resolved across articles, with their aliases and roles."""
+    items = _story(db, aliases).entities()
+    if json_out:
+        _print_json({"entities": items})
+        return
+    table = Table(title=f"{len(items)} entities")
+    for col in ("name", "kind", "mentions", "aliases", "part of", "roles"):
+        table.add_column(col, overflow="fold")
+    for e in items:
+        table.add_row(e["name"], e["kind"], str(e["mentions"]), ", ".join(a for a in e["aliases"] if a != e["name"]),
+                      e["part_of"] or "", "; ".join(e["roles"]))
+    out.print(table)
+
+
+@app.command()
+def extract(db: DbOption = None, quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False) -> None:
+    """Extract the facts of every stored article again (after upgrading filrouge's vocabulary)."""
+    from .config import Settings
+    from .extract.extractor import Extractor
+    from .pipeline import reextract
+    from .store.repository import Store
+
+    try:
+        settings = Settings.from_env(db)
+        store = Store(settings.db_url)
+        n = reextract(store, Extractor(settings.language))
+    except FilrougeError as exc:
+        _fail(str(exc))
+    if not quiet:
+        err.print(f"facts extracted again for {n} articles ({store.count('facts')} facts)")
+
+
+@app.command(name="eval")
+def eval_(
+    gold: Annotated[Path, typer.Argument(help="Gold file (YAML: roles_at, events, facts, conflicts, updates, traps).",
+                                         show_default=False)],
+    db: DbOption = None,
+    aliases: AliasOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Score the store against a gold file: roles on given days, events, conflicts, updates, traps."""
+    from .story.evaluate import evaluate, load_gold
+
+    try:
+        data = load_gold(gold)
+    except InputError as exc:
+        _fail(str(exc))
+    res = evaluate(_story(db, aliases), data)
+    if json_out:
+        _print_json(res)
+        return
+    ev = res["events"]
+    table = Table(title=f"Evaluation against {gold.name}")
+    table.add_column("measure")
+    table.add_column("score", justify="right")
+    table.add_column("detail", overflow="fold")
+    r = res["roles_at"]
+    table.add_row("roles_at", f"{r['correct']}/{r['total']}",
+                  "; ".join(f"{i['role']} {i['org']} {i['at']}: {', '.join(i['found']) or '—'}"
+                            for i in r["items"] if not i["ok"]))
+    fmt = (lambda x: "—" if x is None else f"{x:.2f}")
+    table.add_row("events recall", fmt(ev["recall"]), f"{ev['found']}/{ev['gold']}; missed: " +
+                  "; ".join(f"{g.get('type')} {g.get('person', '')} {g.get('date', '')}" for g in ev["missed"]))
+    table.add_row("events precision", fmt(ev["precision"]), f"{ev['right']}/{ev['predicted']}; wrong: " +
+                  "; ".join(f"{w['type']} {w['person'] or ''} {w['org'] or ''} {w['date']}" for w in ev["wrong"]))
+    for key in ("conflicts", "updates"):
+        c = res[key]
+        table.add_row(key, f"{c['found']}/{c['total']}", "; ".join(str(i["about"]) for i in c["items"] if not i["found"]))
+    t = res["traps"]
+    table.add_row("traps violated", f"{t['violated']}/{t['checked']} checked",
+                  f"{len(t['items']) - t['checked']} written as prose: check them by hand")
+    out.print(table)
+
+
 def main() -> None:
     try:
         app()

@@ -24,7 +24,6 @@ _LIST_KEYS = (
     "comment_form_words",
     "marketing_words",
     "disclaimer_phrases",
-    "interim_markers",
 )
 _MAP_KEYS = ("months", "weekdays")
 

@@ -1,6 +1,6 @@
 """Typed records that cross every stage boundary.
 
-Flow:  RawDocument --clean--> CleanDocument --nlp--> ParsedDocument --store-->
+Flow:  RawDocument --clean--> CleanDocument --nlp--> ParsedDocument --extract--> Fact --store-->
 A stage that cannot use an input yields a :class:`Problem` instead of raising, so the
 rest of a batch goes on and the CLI can report each failure on one line.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 RawKind = Literal["text", "html"]
 PublishedBasis = Literal["manifest", "metadata", "html meta", "text", "url", "none"]
@@ -162,3 +162,42 @@ class ParsedDocument:
     sentences: tuple[Sentence, ...]
     entities: tuple[Entity, ...]
     minhash: bytes = field(default=b"", repr=False)
+    facts: tuple[Fact, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One fact or event stated by one sentence of one article.
+
+    Names are surface forms as written (``person``/``org``); they are resolved to entities
+    across articles at query time, so that an alias file can correct them without a re-run.
+    """
+
+    type: str  # an event name (appointment, dismissal, ...) or "role", "age"
+    sentence: int  # index of the sentence in its document
+    start: int  # evidence span (offsets into the clean body)
+    end: int
+    person: str | None = None
+    org: str | None = None
+    role: str | None = None  # canonical English label
+    role_surface: str | None = None
+    interim: bool = False
+    date: str | None = None  # first day of the interval (ISO), None when unknown
+    date_end: str | None = None  # last day of the interval
+    granularity: str | None = None  # day, month, year, season, week, part-of-day
+    date_text: str | None = None  # the words the date was read from
+    date_basis: str | None = None  # text | context | published
+    negated: bool = False
+    modality: str = "stated"  # stated | reported | hypothetical | plan
+    org_inferred: bool = False  # organisation taken from the article's context, not the sentence
+    detail: dict[str, Any] = field(default_factory=dict)  # quote, speaker, value, count, total...
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "type": self.type, "sentence": self.sentence, "start": self.start, "end": self.end,
+            "person": self.person, "org": self.org, "role": self.role, "role_surface": self.role_surface,
+            "interim": self.interim, "date": self.date, "date_end": self.date_end,
+            "granularity": self.granularity, "date_text": self.date_text, "date_basis": self.date_basis,
+            "negated": self.negated, "modality": self.modality, "org_inferred": self.org_inferred,
+            **self.detail,
+        }

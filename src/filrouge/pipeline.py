@@ -1,4 +1,4 @@
-"""The ingest run: read -> clean -> parse -> de-duplicate -> store, streamed in batches.
+"""The ingest run: read -> clean -> parse -> extract -> de-duplicate -> store, in batches.
 
 Each batch of ``settings.batch_size`` documents is parsed with one ``nlp.pipe`` call and
 written in one transaction, so memory stays flat and a failure loses at most one batch.
@@ -17,9 +17,10 @@ from typing import Any
 from .clean.cleaner import Cleaner
 from .config import Settings
 from .dedup.minhash import DuplicateIndex, signature, to_bytes
+from .extract.extractor import Extractor
 from .ingest.manifest import Manifest
 from .ingest.readers import Reader
-from .models import CleanDocument, ParsedDocument, Problem, RawDocument
+from .models import CleanDocument, Fact, ParsedDocument, Problem, RawDocument
 from .nlp.parser import Parser
 from .store.repository import Store
 
@@ -50,6 +51,10 @@ class Components:
         self.settings = settings
         self.parser = parser or Parser(settings.spacy_model, settings.batch_size)
         self.cleaner = Cleaner(settings, lexicon=self.parser.lexicon)
+        self.extractor = Extractor(settings.language)
+
+    def extract(self, p: ParsedDocument) -> tuple[Fact, ...]:
+        return tuple(self.extractor.extract(p.doc.body, p.doc.published, p.sentences, p.entities))
 
 
 def _batches(items: Iterable[CleanDocument], size: int) -> Iterator[list[CleanDocument]]:
@@ -139,8 +144,20 @@ class IngestRun:
                 links.update(new_links)
                 if new_links.get(p.doc.content_hash, (None, None))[0]:
                     self.report.duplicates += 1
-                parsed.append(ParsedDocument(p.doc, p.sentences, p.entities, to_bytes(m)))
+                parsed.append(ParsedDocument(p.doc, p.sentences, p.entities, to_bytes(m),
+                                             self.components.extract(p)))
                 self.report.words += p.doc.word_count
             self.store.write_batch(parsed, links)
             self.report.stored += len(parsed)
         return self.report
+
+
+def reextract(store: Store, extractor: Extractor, on_doc: Callable[[str], None] | None = None) -> int:
+    """Extract the facts of every stored document again (after a vocabulary change)."""
+    n = 0
+    for doc_id, body, published, sents, ents in store.analyses():
+        store.replace_facts(doc_id, extractor.extract(body, published, sents, ents))
+        n += 1
+        if on_doc:
+            on_doc(doc_id)
+    return n

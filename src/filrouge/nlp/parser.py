@@ -21,13 +21,40 @@ except ImportError:  # pragma: no cover
     _VERBAL = frozenset()
 
 
+PARAGRAPHS = "filrouge_paragraphs"
+
+
+def mark_paragraphs(doc: Any) -> Any:
+    """Start a sentence after a line break when the next line starts like a sentence (capital,
+    digit, quote, dash or bullet); a line that goes on in lower case or with punctuation
+    carries on the sentence.
+
+    Clean bodies keep one paragraph (or heading) per line; without this, a heading with
+    no final full stop is parsed as the subject of the next paragraph's first sentence.
+    """
+    for i in range(len(doc) - 1):
+        tok = doc[i]
+        if tok.is_space and "\n" in tok.text:
+            nxt = doc[i + 1]
+            first = nxt.text[:1]
+            if first.isupper() or first.isdigit() or first in "«\"“'#*•–—-":
+                nxt.is_sent_start = True
+    return doc
+
+
 def load_model(name: str, **kwargs: Any) -> Any:
     import spacy
+    from spacy.language import Language
 
+    if not Language.has_factory(PARAGRAPHS):
+        Language.component(PARAGRAPHS, func=mark_paragraphs)
     try:
-        return spacy.load(name, **kwargs)
+        nlp = spacy.load(name, **kwargs)
     except OSError as exc:
         raise ConfigError(f"spaCy model '{name}' is not installed; install it with: pip install {name}") from exc
+    if "parser" in nlp.pipe_names and PARAGRAPHS not in nlp.pipe_names:
+        nlp.add_pipe(PARAGRAPHS, before="parser")
+    return nlp
 
 
 def parse_input(doc: CleanDocument) -> str:

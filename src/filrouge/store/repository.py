@@ -14,8 +14,8 @@ from sqlalchemy import Engine, create_engine, event, func, insert, select, text,
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
 
 from ..errors import StoreError
-from ..models import ParsedDocument
-from .schema import MIGRATIONS, SCHEMA_VERSION, documents, entities, meta, origins, sentences
+from ..models import Entity, Fact, ParsedDocument, Sentence, Token
+from .schema import MIGRATIONS, SCHEMA_VERSION, documents, entities, facts, meta, origins, sentences
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,12 +168,55 @@ class Store:
                          "start": e.start, "end": e.end, "text": e.text, "label": e.label}
                         for e in p.entities
                     ])
+                _insert_facts(conn, doc_id, p.facts)
             # links last: every document they name now exists
             for doc_id, (dup, sim) in links.items():
                 conn.execute(update(documents).where(documents.c.id == doc_id)
                              .values(duplicate_of=dup, similarity=sim))
 
+    def replace_facts(self, doc_id: str, new: Iterable[Fact]) -> None:
+        """The facts of one stored document, replaced in one transaction (``filrouge extract``)."""
+        with self.engine.begin() as conn:
+            conn.execute(facts.delete().where(facts.c.doc_id == doc_id))
+            _insert_facts(conn, doc_id, tuple(new))
+
     # ---- reading ---------------------------------------------------------------------
+    def analyses(self) -> Iterator[tuple[str, str, str | None, tuple[Sentence, ...], tuple[Entity, ...]]]:
+        """(id, body, published, sentences, entities) of every stored document, in order."""
+        with self.engine.connect() as conn:
+            docs = conn.execute(select(documents.c.id, documents.c.body, documents.c.published)
+                                .order_by(documents.c.seq)).all()
+        for doc_id, body, published in docs:
+            sents = tuple(
+                Sentence(r["idx"], r["start"], r["end"], r["text"],
+                         tuple(Token(a + r["start"], b + r["start"], lem, pos, dep, head, morph)
+                               for a, b, lem, pos, dep, head, morph in r["tokens"]))
+                for r in self.sentences_of(doc_id))
+            ents = tuple(Entity(e["start"], e["end"], e["text"], e["label"]) for e in self.entities_of(doc_id))
+            yield doc_id, body, published, sents, ents
+
+    def facts(self) -> list[dict[str, Any]]:
+        """Every stored fact with its document's date, source, title, URL and duplicate link."""
+        q = (select(facts, documents.c.published, documents.c.source, documents.c.title, documents.c.url,
+                    documents.c.duplicate_of, documents.c.origin, sentences.c.text.label("sentence_text"))
+             .join(documents, documents.c.id == facts.c.doc_id)
+             .join(sentences, (sentences.c.doc_id == facts.c.doc_id) & (sentences.c.idx == facts.c.sentence_idx),
+                   isouter=True)
+             .order_by(documents.c.seq, facts.c.id))
+        with self.engine.connect() as conn:
+            out = []
+            for r in conn.execute(q).mappings():
+                d = dict(r)
+                d["detail"] = json.loads(d["detail"])
+                d["interim"], d["negated"], d["org_inferred"] = bool(d["interim"]), bool(d["negated"]), bool(d["org_inferred"])
+                out.append(d)
+            return out
+
+    def entity_names(self) -> list[tuple[str, str]]:
+        """(text, label) of every entity mention, for typing names across articles."""
+        with self.engine.connect() as conn:
+            return [(t, lab) for t, lab in conn.execute(select(entities.c.text, entities.c.label))]
+
     def signatures(self) -> Iterator[tuple[str, int, str | None, str | None, bytes]]:
         """(id, seq, published, duplicate_of, minhash) of every stored document."""
         with self.engine.connect() as conn:
@@ -205,7 +248,8 @@ class Store:
         return out
 
     def count(self, table: str = "documents") -> int:
-        tbl = {"documents": documents, "sentences": sentences, "entities": entities, "origins": origins}[table]
+        tbl = {"documents": documents, "sentences": sentences, "entities": entities, "origins": origins,
+               "facts": facts}[table]
         with self.engine.connect() as conn:
             return conn.execute(select(func.count()).select_from(tbl)).scalar_one()
 
@@ -241,6 +285,19 @@ class Store:
                     "FROM sentences WHERE to_tsvector('simple', text) @@ plainto_tsquery('simple', :q) "
                     "LIMIT :n"), {"q": query, "n": limit})
             return [dict(r._mapping) for r in rows]
+
+
+def _insert_facts(conn: Any, doc_id: str, items: tuple[Fact, ...]) -> None:
+    if items:
+        conn.execute(insert(facts), [
+            {"doc_id": doc_id, "sentence_idx": f.sentence, "start": f.start, "end": f.end, "type": f.type,
+             "person": f.person, "org": f.org, "role": f.role, "role_surface": f.role_surface,
+             "interim": int(f.interim), "date": f.date, "date_end": f.date_end, "granularity": f.granularity,
+             "date_text": f.date_text, "date_basis": f.date_basis, "negated": int(f.negated),
+             "modality": f.modality, "org_inferred": int(f.org_inferred),
+             "detail": json.dumps(f.detail, ensure_ascii=False)}
+            for f in items
+        ])
 
 
 def _sentence_of(starts: list[int], offset: int) -> int:

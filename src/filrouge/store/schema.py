@@ -89,6 +89,34 @@ Index("ix_entities_doc", entities.c.doc_id)
 Index("ix_sentences_doc", sentences.c.doc_id)
 
 
+facts = Table(
+    "facts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("doc_id", String(64), ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("sentence_idx", Integer, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("type", String(16), nullable=False),
+    Column("person", Text),
+    Column("org", Text),
+    Column("role", String(64)),
+    Column("role_surface", Text),
+    Column("interim", Integer, nullable=False),
+    Column("date", String(10)),
+    Column("date_end", String(10)),
+    Column("granularity", String(16)),
+    Column("date_text", Text),
+    Column("date_basis", String(16)),
+    Column("negated", Integer, nullable=False),
+    Column("modality", String(16), nullable=False),
+    Column("org_inferred", Integer, nullable=False),
+    Column("detail", Text, nullable=False),  # JSON: quote, speaker, value, count, total, holder...
+)
+Index("ix_facts_doc", facts.c.doc_id)
+Index("ix_facts_type", facts.c.type)
+
+
 def _v1(conn: Connection) -> None:
     metadata.create_all(conn, tables=[meta, documents, origins, sentences, entities])
     if conn.dialect.name == "sqlite":
@@ -111,8 +139,13 @@ def _v1(conn: Connection) -> None:
         ))
 
 
+def _v2(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[facts])
+
+
 # (version, description, function). Append only: never edit a released migration.
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "documents, origins, sentences (full-text indexed), entities", _v1),
+    (2, "facts (events, roles, numbers, quotes) extracted from sentences", _v2),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]

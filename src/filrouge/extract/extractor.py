@@ -1,0 +1,838 @@
+"""Events and facts from the sentences of one article.
+
+The extractor reads the stored analysis of an article (sentences with tokens, lemmas and
+dependencies; entities) and its publication date, and yields :class:`~filrouge.models.Fact`
+records, each tied to its sentence and character span. It works in three passes:
+
+1. names: entity mentions typed by vote (:mod:`.mentions`), quotes, temporal expressions
+   (the time tagger, anchored on the publication date);
+2. per sentence: role statements ("X, PDG de Y", "le directeur technique X"), event
+   triggers found by lemma or phrase from the language file, each with its arguments read
+   from the dependency tree (subject, object, "de/chez/par" complements, coordinated
+   names), its role, interim flag, date, modality and polarity; numbers (head-counts,
+   petitions, stakes, investments, ages);
+3. quotes with their speakers.
+
+Nothing here names a person, an organisation or a date of any story: what is language
+specific is in ``filrouge/data/extract/<code>.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from ..models import Entity, Fact, Sentence, Token
+from ..temporal.tagger import TimeExpression, TimeTagger
+from .lexicon import Lexicon, load_lexicon, norm
+from .mentions import Mention, find_mentions, person_key
+
+_PARTICIPLE = (("ées", "er"), ("és", "er"), ("ée", "er"), ("é", "er"), ("ies", "ir"), ("is", "ir"),
+               ("ie", "ir"), ("i", "ir"), ("ues", "re"), ("us", "re"), ("ue", "re"), ("u", "re"))
+_NUM = r"(\d{1,3}(?:[ \u00a0\u202f.]\d{3})+|\d+(?:[.,]\d+)?)"
+_STOP_DEPS = frozenset({"acl:relcl", "acl", "advcl", "parataxis", "ccomp", "csubj", "punct"})
+_EXITS = frozenset({"dismissal", "resignation", "removal", "departure"})
+_ROLE_INTRO = re.compile(r"(?:en tant que|comme|poste de|fonctions de|au poste|titre de)\s*(?:l'|le |la )?$")
+_PLURAL_BEFORE = re.compile(r"(?:les|des|nouveaux|nouvelles|autres|aux)\s+$")
+
+
+@dataclass
+class _Sent:
+    s: Sentence
+    toks: list[Token]
+    children: list[list[int]]
+    low: str  # normalised sentence text
+    mentions: list[Mention] = field(default_factory=list)
+
+    def tok_at(self, offset: int) -> int | None:
+        for i, t in enumerate(self.toks):
+            if t.start <= offset < t.end or t.start >= offset:
+                return i
+        return None
+
+    def subtree(self, i: int, prune: frozenset[str] = _STOP_DEPS, skip: frozenset[int] = frozenset()) -> list[int]:
+        out, stack = [], [i]
+        while stack:
+            j = stack.pop()
+            out.append(j)
+            for c in self.children[j]:
+                if c not in skip and self.toks[c].dep not in prune:
+                    stack.append(c)
+        return sorted(out)
+
+    def ancestors(self, i: int) -> list[int]:
+        out, seen = [], {i}
+        j = self.toks[i].head
+        while 0 <= j < len(self.toks) and j not in seen:
+            out.append(j)
+            seen.add(j)
+            j = self.toks[j].head
+        return out
+
+    def span_mentions(self, idxs: list[int], kind: str | None = None) -> list[Mention]:
+        spans = [(self.toks[i].start, self.toks[i].end) for i in idxs]
+        return [m for m in self.mentions if (kind is None or m.kind == kind)
+                and any(a <= m.start < b or m.start <= a < m.end for a, b in spans)]
+
+    def child(self, i: int, *deps: str) -> list[int]:
+        return [c for c in self.children[i] if self.toks[c].dep in deps]
+
+    def mention_of(self, i: int, kind: str | None = None) -> Mention | None:
+        t = self.toks[i]
+        for m in self.mentions:
+            if (kind is None or m.kind == kind) and m.start <= t.start < m.end:
+                return m
+        return None
+
+
+class Extractor:
+    """Language-specific vocabulary + general rules -> facts of one article."""
+
+    def __init__(self, language: str = "fr", tagger: TimeTagger | None = None) -> None:
+        self.lex: Lexicon = load_lexicon(language)
+        self.tagger = tagger or TimeTagger(language)
+
+    # ------------------------------------------------------------------ entry point
+    def extract(self, body: str, published: str | None, sentences: tuple[Sentence, ...],
+                entities: tuple[Entity, ...]) -> list[Fact]:
+        dct = _to_date(published)
+        lex = self.lex
+        mentions = find_mentions(body, sentences, entities, lex)
+        times = [t for t in self.tagger.tag(body, dct) if t.type in ("DATE", "TIME") and t.interval_start]
+        quotes = self._quotes(body)
+        sents = []
+        for s in sentences:
+            toks = list(s.tokens)
+            children: list[list[int]] = [[] for _ in toks]
+            for i, t in enumerate(toks):
+                if 0 <= t.head < len(toks) and t.head != i:
+                    children[t.head].append(i)
+            st = _Sent(s, toks, children, norm(s.text))
+            st.mentions = [m for m in mentions if s.start <= m.start < s.end]
+            sents.append(st)
+        org_counts = Counter(m.key for m in mentions if m.kind == "ORG")
+        org_names: dict[str, Counter[str]] = {}
+        for m in mentions:
+            if m.kind == "ORG":
+                org_names.setdefault(m.key, Counter())[m.text] += 1
+        dominant = None
+        if org_counts:
+            k, n = org_counts.most_common(1)[0]
+            if n >= 2:
+                dominant = org_names[k].most_common(1)[0][0]
+        ctx = _DocContext(body, dct, dct.isoformat() if dct else None, sents, times, quotes, dominant, org_names)
+        facts: list[Fact] = []
+        for si, st in enumerate(sents):
+            if not st.toks:
+                continue
+            roles = self._role_statements(ctx, si)
+            facts.extend(roles)
+            facts.extend(self._events(ctx, si, roles, facts))
+            facts.extend(self._numbers(ctx, si))
+        facts.extend(self._quote_facts(ctx))
+        return facts
+
+    # ------------------------------------------------------------------ quotes
+    def _quotes(self, body: str) -> list[tuple[int, int]]:
+        out = []
+        for a, b in self.lex.quote_pairs:
+            pat = re.compile(re.escape(a) + r"([^" + re.escape(a + b) + r"]{1,1500}?)" + re.escape(b), re.S)
+            for m in pat.finditer(body):
+                out.append((m.start(1), m.end(1)))
+        return sorted(out)
+
+    def _quote_facts(self, ctx: _DocContext) -> Iterator[Fact]:
+        lex = self.lex
+        for qs, qe in ctx.quotes:
+            text = " ".join(ctx.body[qs:qe].split()).strip(" ,.…[]")
+            if len(text.split()) < lex.min_quote_words:
+                continue
+            speaker = None
+            # after the quote: « ... », ajoute X / ajoutait-il
+            si_end = ctx.sentence_index(qe)
+            si_start = ctx.sentence_index(qs)
+            if si_end is not None:
+                st = ctx.sents[si_end]
+                after = [i for i, t in enumerate(st.toks) if t.start > qe][:8]
+                for n, i in enumerate(after):
+                    if norm(st.toks[i].lemma) in lex.speech and st.toks[i].pos in ("VERB", "AUX", "ADJ"):
+                        for j in after[n + 1:n + 6]:
+                            m = st.mention_of(j)
+                            if m and m.kind == "PER":
+                                speaker = m
+                                break
+                            if st.toks[j].pos == "PRON":
+                                speaker = ctx.resolve_pronoun(si_end, st.toks[j].start)
+                                break
+                        if speaker is None:
+                            subj = ctx.subject_person(si_end, i)
+                            speaker = subj
+                        break
+            if speaker is None and si_start is not None:
+                st = ctx.sents[si_start]
+                before = [i for i, t in enumerate(st.toks) if t.end <= qs]
+                verbs = [i for i in before if norm(st.toks[i].lemma) in lex.speech]
+                if verbs:
+                    speaker = ctx.subject_person(si_start, verbs[-1])
+                    if speaker is None:
+                        pers = [m for m in st.mentions if m.kind == "PER" and m.end <= st.toks[verbs[-1]].start]
+                        speaker = pers[-1] if pers else None
+            if speaker is None:
+                continue
+            si = si_start if si_start is not None else si_end or 0
+            yield Fact("quote", si, qs, qe, person=speaker.text, modality="stated",
+                       detail={"quote": text, "speaker": speaker.text})
+
+    # ------------------------------------------------------------------ roles
+    def _role_spans(self, st: _Sent) -> list[tuple[int, int, str, str]]:
+        """(start, end, label, surface) of role nouns in a sentence, absolute offsets."""
+        out = []
+        for m in self.lex.role_re.finditer(st.low):
+            label = self.lex.role_label(m.group(0))
+            if label:
+                out.append((st.s.start + m.start(), st.s.start + m.end(), label, st.s.text[m.start():m.end()]))
+        return out
+
+    def _role_statements(self, ctx: _DocContext, si: int) -> list[Fact]:
+        st = ctx.sents[si]
+        lex = self.lex
+        facts = []
+        pers = [m for m in st.mentions if m.kind == "PER"]
+        if not pers:
+            return facts
+        body = ctx.body
+        for rs, re_, label, surface in self._role_spans(st):
+            if ctx.in_quote(rs):
+                continue
+            before = body[:rs]
+            former = bool(re.search(r"(?:ancien(?:ne)?s?|ex-?|futur(?:e)?s?|ex )\s*(?:\w+\s+)?$", norm(before[-25:])))
+            # the organisation right after the role: "PDG de Y", "PDG d'Y", "PDG chez Y"
+            org, tail_end, unnamed_org = None, re_, False
+            tail = norm(body[re_:re_ + 60])
+            interim_m = lex.interim_re.match(tail.lstrip())
+            interim = False
+            if interim_m:
+                interim = True
+                shift = len(tail) - len(tail.lstrip()) + interim_m.end()
+                tail_end = re_ + shift
+                tail = norm(body[tail_end:tail_end + 60])
+            om = re.match(r"\s*(?:de|d'|du|des|chez|of|at)\s*(?:l'|la |le |les )?", tail)
+            if om:
+                cand = [m for m in st.mentions if m.kind == "ORG" and m.start == tail_end + om.end()]
+                if not cand:
+                    cand = [m for m in st.mentions if m.kind == "ORG" and 0 <= m.start - (tail_end + om.end()) <= 2]
+                if cand:
+                    org = cand[0]
+                    tail_end = org.end
+                else:
+                    unnamed_org = True  # "PDG de la start-up ...": an organisation we cannot name
+            if not interim:
+                pre = norm(body[max(0, rs - 20):rs])
+                interim = bool(lex.interim_re.search(norm(body[tail_end:tail_end + 20]))) or "intérim" in pre
+            person = None
+            right = [m for m in pers if m.start >= tail_end]
+            if right and re.fullmatch(r"\s*", body[tail_end:right[0].start]):
+                person = right[0]  # "le directeur technique X"
+            left = [m for m in pers if m.end <= rs]
+            if person is None and left:
+                # "X, PDG de Y" / "X (PDG de Y)" / "X, un autre fondateur, président et PDG de Y"
+                gap = body[left[-1].end:rs]
+                gap_toks = [t for t in st.toks if left[-1].end <= t.start < rs]
+                if (re.match(r"\s*[,(]", gap) and len(gap) <= 60 and "»" not in gap and "«" not in gap
+                        and not any(t.pos in ("VERB", "AUX") for t in gap_toks)):
+                    person = left[-1]
+            if person is None and right and re.fullmatch(r"\s*,\s*", body[tail_end:right[0].start]):
+                person = right[0]  # "le PDG de Y, X"
+            if person is None:
+                continue
+            org_name, inferred = (org.text, False) if org else (
+                (None if label in lex.public_roles or unnamed_org else ctx.dominant), True)
+            facts.append(Fact("role", si, min(rs, person.start), max(tail_end, person.end), person=person.text,
+                              org=org_name, role=label, role_surface=surface.strip(), interim=interim,
+                              org_inferred=inferred, modality="stated",
+                              date=ctx.published, date_end=ctx.published,
+                              granularity="day" if ctx.published else None,
+                              date_basis="published" if ctx.published else None,
+                              detail={"former": True} if former else {}))
+        return facts
+
+    # ------------------------------------------------------------------ events
+    def _triggers(self, st: _Sent) -> list[tuple[int, str, str | None]]:
+        """(token index, event type, phrase) for every trigger of the sentence."""
+        lex = self.lex
+        found: dict[int, tuple[str, str | None]] = {}
+        for i, phrase in _phrase_hits(st, lex.phrase_types):
+            found.setdefault(i, (lex.phrase_types[phrase], phrase))
+        for i, t in enumerate(st.toks):
+            if i in found or t.pos not in ("VERB", "NOUN", "ADJ", "AUX"):
+                continue
+            lemma = norm(t.lemma)
+            etype = lex.trigger_lemmas.get(lemma)
+            if etype is None and t.pos in ("ADJ", "VERB"):
+                form = norm(st.s.text[t.start - st.s.start:t.end - st.s.start])
+                for suf, rep in _PARTICIPLE:
+                    if form.endswith(suf):
+                        etype = lex.trigger_lemmas.get(form[: -len(suf)] + rep)
+                        if etype:
+                            lemma = form[: -len(suf)] + rep
+                            break
+            if etype is None:
+                continue
+            ew = lex.events[etype]
+            if (t.pos == "NOUN") != (lemma in ew.nouns):
+                if not (t.pos == "NOUN" and lemma in ew.nouns):
+                    if t.pos == "NOUN" or lemma not in ew.verbs:
+                        continue
+            found[i] = (etype, None)
+        for i in sorted(found):
+            lemma = norm(st.toks[i].lemma)
+            if lemma in lex.succession_verbs:
+                found[i] = ("succession", None)
+        return [(i, et, ph) for i, (et, ph) in sorted(found.items())]
+
+    def _events(self, ctx: _DocContext, si: int, roles: list[Fact], earlier: list[Fact]) -> list[Fact]:
+        st = ctx.sents[si]
+        lex = self.lex
+        out: list[Fact] = []
+        for i, etype, phrase in self._triggers(st):
+            tok = st.toks[i]
+            quoted = ctx.in_quote(tok.start)
+            passive = any(st.toks[c].dep in ("aux:pass", "nsubj:pass") for c in st.children[i]) or "Voice=Pass" in tok.morph
+            subj = st.child(i, "nsubj", "nsubj:pass")
+            objs = st.child(i, "obj", "iobj")
+            agent = [c for c in st.children[i] if st.toks[c].dep in ("obl:agent",)]
+            obls = st.child(i, "obl", "obl:arg", "obl:mod", "nmod")
+            persons: list[Mention] = []
+            org: Mention | None = None
+            others: list[Mention] = []  # the person replaced, in a succession
+            phrase_toks = set()
+            if phrase:
+                phrase_toks = set(range(i, i + len(_words(phrase))))
+            nominal = tok.pos == "NOUN" and (not phrase or etype in ("removal", "dismissal"))
+            if etype == "investment":
+                continue  # read with its amount by _numbers
+            if nominal:
+                # "le licenciement de X", "la démission d'X"
+                sub = st.subtree(i, skip=frozenset(st.child(i, "conj")))
+                persons = [m for m in st.span_mentions(sub, "PER") if m.start > tok.start]
+                # the first name after the noun, and those coordinated with it
+                persons = persons[:1] + [m for m in persons[1:] if any(
+                    st.toks[j].dep == "conj" for j in range(len(st.toks)) if st.toks[j].start == m.start)]
+                org_c = [m for m in st.span_mentions(sub, "ORG") if m.start > tok.start]
+                org = org_c[0] if org_c else None
+                head = tok.head
+                if org is None and 0 <= head < len(st.toks) and head != i:
+                    for c in st.child(head, "nsubj"):
+                        m = st.span_mentions(st.subtree(c), "ORG")
+                        if m:
+                            org = m[0]
+                possessive = any(norm(st.toks[c].lemma) in ("son", "un") for c in st.child(i, "det"))
+                if not persons and possessive and st.toks[i].dep in ("obj", "nsubj") and etype in ("return", "resignation", "departure"):
+                    # "X a fait un retour", "X présente sa démission": the person is the verb's subject
+                    if 0 <= head < len(st.toks):
+                        p = ctx.subject_person(si, head)
+                        persons = [p] if p else []
+            elif phrase and etype == "appointment" and phrase in lex.yielding_phrases:
+                # "Y laisse sa place à X": X arrives, Y leaves
+                last = st.toks[max(phrase_toks)]
+                after = [m for m in st.mentions if m.kind == "PER" and m.start >= last.start]
+                persons = after[:1]
+                p = ctx.subject_person(si, i)
+                others = [p] if p else []
+            elif etype == "succession":
+                p = ctx.subject_person(si, i)
+                persons = [p] if p else []
+                old = st.span_mentions(sum((st.subtree(c) for c in objs + obls), []), "PER")
+                others = old[:1]
+                etype = "appointment"
+            else:
+                patient_first = etype in ("dismissal", "removal", "appointment") or (
+                    etype in ("hire", "return") and norm(tok.lemma) not in ("rejoindre", "revenir")) or (
+                    etype == "founding" and passive)
+                if etype == "founding" and not passive:
+                    patient_first = False
+                if passive:
+                    pat_idx, ag_idx = subj, agent
+                elif patient_first:
+                    pat_idx, ag_idx = objs, subj
+                else:
+                    pat_idx, ag_idx = subj, objs + obls
+                if phrase:
+                    pat_idx = subj
+                    ag_idx = [j for j in range(len(st.toks)) if j not in phrase_toks and st.toks[j].start > tok.start][:6]
+                if etype == "founding":
+                    ent_idx = sum((st.subtree(c) for c in pat_idx), [])
+                    orgs = st.span_mentions(ent_idx, "ORG")
+                    org = orgs[0] if orgs else None
+                    founders = st.span_mentions(sum((st.subtree(c) for c in ag_idx), []), "PER")
+                    if org is None:
+                        continue
+                    persons = founders[:1]
+                else:
+                    for c in pat_idx:
+                        if st.toks[c].pos == "PRON":
+                            if norm(st.toks[c].lemma) not in lex.person_pronouns:
+                                continue
+                            p = ctx.resolve_pronoun(si, st.toks[c].start, relative_head=tok.head if norm(st.toks[c].lemma) == "qui" else None)
+                            if p:
+                                persons.append(p)
+                        else:
+                            persons.extend(st.span_mentions(st.subtree(c), "PER"))
+                    if not persons and (phrase or pat_idx is subj):
+                        # the parser lost the subject: take the name just before, no verb between
+                        before = [m for m in st.mentions if m.kind == "PER" and m.end <= tok.start]
+                        if before and not any(t.pos == "VERB" and before[-1].end <= t.start < tok.start
+                                              for t in st.toks):
+                            persons = [before[-1]]
+                    ag_m = st.span_mentions(sum((st.subtree(c) for c in ag_idx), []), "ORG")
+                    org = ag_m[0] if ag_m else None
+                    if org is None:
+                        o2 = st.span_mentions(sum((st.subtree(c) for c in obls + objs), []), "ORG")
+                        org = o2[0] if o2 else None
+            persons = _unique(_coordinated(ctx.body, st, persons))
+            if quoted:
+                persons = [p for p in persons if ctx.in_quote(p.start)]
+            if etype in lex.person_events and not persons:
+                continue
+            modality, negated = self._modality(ctx, si, i)
+            if etype == "return" and not self._is_return(ctx, si, i, persons, earlier):
+                continue
+            role_label, role_surface, interim = None, None, False
+            sub_spans = [(st.toks[j].start, st.toks[j].end) for j in st.subtree(i)]
+            rspans = [r for r in self._role_spans(st) if r[0] >= tok.start
+                      and any(a <= r[0] < b for a, b in sub_spans)
+                      and (r[0] - tok.end < 25 or _ROLE_INTRO.search(norm(ctx.body[max(0, r[0] - 25):r[0]])))
+                      and not _PLURAL_BEFORE.search(norm(ctx.body[max(0, r[0] - 12):r[0]]))]
+            if rspans and etype in lex.person_events:
+                role_label, role_surface = rspans[0][2], rspans[0][3]
+            interim = bool(lex.interim_re.search(norm(ctx.body[tok.start:min(st.s.end, tok.end + 90)])))
+            date_info = self._date(ctx, si, i, earlier + out)
+            for p in persons or [None]:
+                o_name, inferred = (org.text, False) if org else (None, True)
+                if o_name is None and p is not None:
+                    own = [r for r in roles if r.person == p.text and r.org and not r.org_inferred]
+                    if own:
+                        o_name = own[0].org
+                        if role_label is None and etype in _EXITS | {"return"}:
+                            role_label, role_surface = own[0].role, own[0].role_surface
+                if o_name is None and etype not in lex.explicit_org:
+                    sent_orgs = {m.key: m for m in st.mentions if m.kind == "ORG"}
+                    if len(sent_orgs) == 1 and etype != "hire":
+                        o_name = next(iter(sent_orgs.values())).text
+                    elif p is not None:
+                        o_name = ctx.person_org(p, earlier + out)
+                    if o_name is None:
+                        o_name = ctx.recent_org(si, tok.start)
+                if o_name is None and etype in lex.explicit_org:
+                    continue
+                detail: dict[str, Any] = {"trigger": ctx.body[tok.start:tok.end]}
+                if others:
+                    detail["replaces"] = others[0].text
+                out.append(Fact(etype, si, st.s.start, st.s.end, person=p.text if p else None, org=o_name,
+                                role=role_label, role_surface=role_surface, interim=interim,
+                                negated=negated, modality=modality, org_inferred=inferred,
+                                detail=detail, **date_info))
+                if others and etype == "appointment":
+                    out.append(Fact("departure", si, st.s.start, st.s.end, person=others[0].text, org=o_name,
+                                    negated=negated, modality=modality, org_inferred=inferred,
+                                    detail={"trigger": ctx.body[tok.start:tok.end], "replaced_by": p.text if p else None},
+                                    **date_info))
+        return out
+
+    def _is_return(self, ctx: _DocContext, si: int, i: int, persons: list[Mention], earlier: list[Fact]) -> bool:
+        """A return to a post, not a visit: a post named, or an earlier exit, and no purpose clause."""
+        st = ctx.sents[si]
+        tok = st.toks[i]
+        lemma = norm(tok.lemma)
+        if lemma not in self.lex.events["return"].verbs | self.lex.events["return"].nouns:
+            return True  # "réintégrer", "reprendre son poste": unambiguous
+        if lemma not in ("revenir", "retour"):
+            return True
+        window = norm(ctx.body[tok.end:min(st.s.end, tok.end + 80)])
+        purpose = any(re.search(rf"(?<!\w){re.escape(p)}\s+\w+(?:er|ir|re)\b", window) for p in self.lex.purpose)
+        if purpose:
+            return False
+        if self.lex.return_posts_re.search(window) or any(r[0] > tok.start for r in self._role_spans(st)):
+            return True
+        names = {p.key for p in persons}
+        return any(f.type in _EXITS and f.person and person_key(f.person) in names for f in earlier)
+
+    def _modality(self, ctx: _DocContext, si: int, i: int) -> tuple[str, bool]:
+        lex = self.lex
+        st = ctx.sents[si]
+        tok = st.toks[i]
+        chain = [i] + st.ancestors(i)[:3]
+        negated = False
+        for c in st.children[i]:
+            if norm(st.toks[c].lemma) in ("ne", "n'", "jamais", "pas") and st.toks[c].dep.startswith("advmod"):
+                negated = True
+        morphs = [st.toks[j].morph for j in [i] + st.child(i, "aux", "aux:tense", "aux:pass")]
+        if tok.pos == "NOUN" and 0 <= tok.head < len(st.toks):
+            h = tok.head
+            morphs += [st.toks[j].morph for j in [h] + st.child(h, "aux", "aux:tense", "aux:pass")]
+        modality = "stated"
+        if any("Mood=Cnd" in m for m in morphs):
+            modality = "hypothetical"
+        elif any("Mood=Sub" in m for m in morphs) and not any(
+                norm(st.toks[c].lemma) in ("après", "avant", "bien") for c in st.child(i, "mark")):
+            modality = "hypothetical"  # "qu'il revienne": wished, not done ("après qu'il ait" is usage)
+        for j in chain[1:]:
+            lem = norm(st.toks[j].lemma)
+            if lem in lex.unrealised or lem in lex.hypothetical:
+                modality = "hypothetical"
+            if any(norm(st.toks[c].lemma) == "si" and st.toks[c].dep == "mark" for c in st.children[j]):
+                modality = "hypothetical"
+        if any(norm(st.toks[c].lemma) == "si" and st.toks[c].dep == "mark" for c in st.children[i]):
+            modality = "hypothetical"
+        if any(norm(st.toks[c].lemma) in lex.unrealised for c in st.child(i, "case", "det", "amod")):
+            modality = "hypothetical"  # "quant au retour", "un éventuel retour"
+        if "VerbForm=Inf" in tok.morph and modality == "stated":
+            h = tok.head
+            if 0 <= h < len(st.toks) and h != i and norm(st.toks[h].lemma) not in ("venir", "aller"):
+                modality = "hypothetical"
+        if modality == "stated":
+            if any("Tense=Fut" in m for m in morphs) or lex.plan_re.search(st.low):
+                modality = "plan"
+            elif lex.reported_re.search(st.low):
+                modality = "reported"
+        return modality, negated
+
+    def _date(self, ctx: _DocContext, si: int, i: int, earlier: list[Fact]) -> dict[str, Any]:
+        st = ctx.sents[si]
+        tok = st.toks[i]
+        in_q = ctx.in_quote(tok.start)
+        anc = set(st.ancestors(i))
+        sub_i = set(st.subtree(i, prune=frozenset({"acl:relcl", "parataxis"})))
+        best: tuple[int, TimeExpression] | None = None
+        for t in ctx.times:
+            if not (st.s.start <= t.start < st.s.end) or (ctx.in_quote(t.start) and not in_q):
+                continue
+            idxs = [j for j, k in enumerate(st.toks) if t.start <= k.start < t.end]
+            if not idxs:
+                continue
+            roots = [j for j in idxs if st.toks[j].head not in idxs or st.toks[j].head == j]
+            root = roots[0]
+            att = st.toks[root].head
+            if i in set(st.subtree(root)) and i not in idxs:
+                continue  # "dans les heures suivant le licenciement"
+            if att == i or att in anc or root in sub_i or att in sub_i or root == i:
+                dist = abs(t.start - tok.start)
+                if best is None or dist < best[0]:
+                    best = (dist, t)
+        if best:
+            t = best[1]
+            return {"date": t.interval_start, "date_end": t.interval_end, "granularity": _gran(t),
+                    "date_text": t.text, "date_basis": "text"}
+        if ctx.lex_same_time(self.lex, st):
+            prev = [f for f in earlier if f.date and f.date_basis in ("text", "context") and si - 2 <= f.sentence < si]
+            if prev:
+                p = prev[-1]
+                return {"date": p.date, "date_end": p.date_end, "granularity": p.granularity,
+                        "date_text": p.date_text, "date_basis": "context"}
+        recent = [f for f in earlier if f.date and f.date_basis in ("text", "context") and si - 6 <= f.sentence < si
+                  and f.granularity == "day" and (not ctx.published or f.date <= ctx.published)]
+        if recent and not ctx.in_quote(tok.start):
+            p = recent[-1]  # the story told so far in this article is about that day
+            return {"date": p.date, "date_end": p.date_end, "granularity": p.granularity,
+                    "date_text": p.date_text, "date_basis": "context"}
+        if ctx.published and not ctx.in_quote(tok.start):
+            tense = tok.morph
+            if tok.pos == "NOUN" and 0 <= tok.head < len(st.toks):
+                tense = st.toks[tok.head].morph
+            auxs = [st.toks[c].morph for c in st.child(i, "aux", "aux:tense")]
+            if "Tense=Imp" in tense or any("Tense=Imp" in a for a in auxs):
+                return {}  # imperfect / pluperfect: background, not today's news
+            return {"date": ctx.published, "date_end": ctx.published, "granularity": "day",
+                    "date_text": None, "date_basis": "published"}
+        return {}
+
+    # ------------------------------------------------------------------ numbers
+    def _numbers(self, ctx: _DocContext, si: int) -> list[Fact]:
+        st = ctx.sents[si]
+        lex = self.lex
+        out: list[Fact] = []
+        lemmas = {norm(t.lemma) for t in st.toks}
+        lemmas |= {norm(t.lemma)[:-1] + "er" for t in st.toks if norm(t.lemma).endswith("e")}  # "compte" -> compter
+        low = st.low
+        base = st.s.start
+        staff_re = "|".join(sorted((re.escape(w) for w in lex.staff), key=len, reverse=True))
+        pet = bool(lemmas & (lex.petition_nouns | lex.petition_verbs)) or bool(
+            _phrase_hits(st, lex.petition_phrases))
+        for m in re.finditer(rf"(?<![\w.,]){_NUM}(?:\s+(?:{'|'.join(lex.part_of_whole)})\s+(?:les\s+)?{_NUM})?\s+(?:[\w-]+\s+)?((?:{staff_re})s?)\b", low):
+            count = _num(m.group(1))
+            total = _num(m.group(2)) if m.group(2) else None
+            qual = _qualifier(lex, low[:m.start()])
+            after = ctx.body[base + m.end():base + m.end() + 40]
+            tail = [o for o in st.mentions if o.kind == "ORG" and 0 <= o.start - (base + m.end()) <= 6
+                    and re.match(r"\s*(?:de|d'|d’|du|chez)", after)]
+            org = tail[0].text if tail else None
+            total_m = re.search(rf"(?:sur|des|parmi)\s+(?:les\s+)?{_NUM}", low[m.end():m.end() + 20])
+            if total is None and total_m:
+                total = _num(total_m.group(1))
+            inferred = org is None
+            if org is None:
+                org = ctx.recent_org(si, base + m.end())
+            if org is None:
+                continue
+            if pet and not re.search(r"\bnouveaux?\b", low[m.start():m.end()]):
+                out.append(Fact("petition", si, base + m.start(), base + m.end(), org=org, org_inferred=inferred,
+                                modality=self._sentence_modality(ctx, si),
+                                detail={"value": _display(count, qual), "count": count, "qualifier": qual,
+                                        "total": total, "unit": m.group(3)},
+                                **self._pub(ctx)))
+                if total:
+                    out.append(Fact("headcount", si, base + m.start(), base + m.end(), org=org, org_inferred=inferred,
+                                    detail={"value": str(total), "count": total, "qualifier": "exact"},
+                                    **self._pub(ctx)))
+            elif lemmas & (lex.headcount_verbs | lex.headcount_nouns) and not re.search(r"\bnouveaux?\b", low[m.start():m.end()]):
+                out.append(Fact("headcount", si, base + m.start(), base + m.end(), org=org, org_inferred=inferred,
+                                modality=self._sentence_modality(ctx, si),
+                                detail={"value": _display(count, qual), "count": count, "qualifier": qual,
+                                        "unit": m.group(3)}, **self._pub(ctx)))
+        # stakes: "détient 49 % du capital de Y"
+        if lemmas & (lex.stake_verbs | lex.stake_nouns):
+            for m in lex.percent_re.finditer(low):
+                pos = base + m.start()
+                after_orgs = [o for o in st.mentions if o.kind == "ORG" and 0 <= o.start - (base + m.end()) <= 40]
+                before_orgs = [o for o in st.mentions if o.kind == "ORG" and o.end <= pos]
+                verb = [i for i, t in enumerate(st.toks) if norm(t.lemma) in lex.stake_verbs]
+                holder = ctx.subject_org(si, verb[0]) if verb else None
+                if holder is None and before_orgs:
+                    holder = before_orgs[0]
+                if not after_orgs or holder is None or holder.key == after_orgs[0].key:
+                    continue
+                out.append(Fact("stake", si, pos, base + m.end(), org=after_orgs[0].text,
+                                modality=self._sentence_modality(ctx, si),
+                                detail={"holder": holder.text, "value": m.group(0).strip(),
+                                        "percent": float(m.group(1).replace(",", "."))}, **self._pub(ctx)))
+        # investments: "a investi 13 milliards de dollars dans Y"
+        inv = lex.events["investment"]
+        trig = [i for i, t in enumerate(st.toks) if norm(t.lemma) in inv.verbs | inv.nouns]
+        if trig:
+            cur = "|".join(sorted((re.escape(c) for c in lex.currency_of), key=len, reverse=True))
+            mult = "|".join(sorted((re.escape(k) for k in lex.multipliers), key=len, reverse=True))
+            vague = "|".join(re.escape(v) for v in lex.vague_amounts)
+            for m in re.finditer(rf"(?:{_NUM}|(?:{vague}))\s*(?:({mult})\s+)?(?:de\s+|d')?({cur})(?!\w)", low):
+                if not m.group(1):
+                    continue  # "des milliards": too vague to compare
+                amount = _num(m.group(1)) * lex.multipliers.get(m.group(2) or "", 1)
+                investor = ctx.subject_org(si, trig[0])
+                targets = [o for o in st.mentions if o.kind == "ORG" and (investor is None or o.key != investor.key)]
+                dans = [o for o in targets if re.search(r"(?:dans|chez|en)\s*(?:l')?\s*$", norm(ctx.body[max(0, o.start - 8):o.start]))]
+                target = (dans or targets or [None])[0]
+                if target is None:
+                    continue
+                out.append(Fact("investment", si, base + m.start(), base + m.end(), org=target.text,
+                                modality=self._sentence_modality(ctx, si),
+                                detail={"investor": investor.text if investor else None, "value": st.s.text[m.start():m.end()],
+                                        "amount": amount, "currency": lex.currency_of.get(m.group(3)),
+                                        }, **self._date(ctx, si, trig[0], [])))
+        # ages: "X, 65 ans," / "fêtera ses 66 ans en mars"
+        for m in lex.age_re.finditer(low):
+            pos = base + m.start()
+            pers = [p for p in st.mentions if p.kind == "PER" and p.end <= pos]
+            if not pers:
+                continue
+            gap = norm(ctx.body[pers[-1].end:pos])
+            birthday = [i for i, t in enumerate(st.toks) if norm(t.lemma) in lex.birthday and t.start < pos]
+            if not (re.fullmatch(r"\s*[,(]\s*(?:âgée? de\s*)?", gap) or re.fullmatch(r"\s*,?\s*(?:âgée?|est âgée?) de\s*", gap) or birthday):
+                continue
+            date_info = self._date(ctx, si, birthday[-1], []) if birthday else self._pub(ctx)
+            out.append(Fact("age", si, pos, base + m.end(), person=pers[-1].text,
+                            modality=self._sentence_modality(ctx, si),
+                            detail={"value": int(m.group(1)), "birthday": bool(birthday)}, **date_info))
+        return out
+
+    def _pub(self, ctx: _DocContext) -> dict[str, Any]:
+        if not ctx.published:
+            return {}
+        return {"date": ctx.published, "date_end": ctx.published, "granularity": "day", "date_basis": "published"}
+
+    def _sentence_modality(self, ctx: _DocContext, si: int) -> str:
+        st = ctx.sents[si]
+        if any("Mood=Cnd" in t.morph for t in st.toks) or any(norm(t.lemma) == "si" and t.dep == "mark" for t in st.toks):
+            return "hypothetical"
+        if self.lex.reported_re.search(st.low):
+            return "reported"
+        return "stated"
+
+
+@dataclass
+class _DocContext:
+    body: str
+    dct: date | None
+    published: str | None
+    sents: list[_Sent]
+    times: list[TimeExpression]
+    quotes: list[tuple[int, int]]
+    dominant: str | None
+    org_names: dict[str, Counter[str]]
+
+    def in_quote(self, offset: int) -> bool:
+        return any(a <= offset < b for a, b in self.quotes)
+
+    def sentence_index(self, offset: int) -> int | None:
+        for i, st in enumerate(self.sents):
+            if st.s.start <= offset < st.s.end:
+                return i
+        return None
+
+    def lex_same_time(self, lex: Lexicon, st: _Sent) -> bool:
+        return bool(lex.same_time_re.search(st.low))
+
+    def recent_org(self, si: int, offset: int) -> str | None:
+        """The organisation named last before this point (this and the three previous sentences)."""
+        for j in range(si, max(-1, si - 4), -1):
+            orgs = [m for m in self.sents[j].mentions if m.kind == "ORG" and m.start < offset]
+            if orgs:
+                return orgs[-1].text
+        return self.dominant
+
+    def person_org(self, p: Mention, earlier: list[Fact]) -> str | None:
+        """The organisation this person was last tied to in the article (stated ones first)."""
+        mine = [f for f in earlier if f.person and f.org and person_key(f.person) == p.key]
+        stated = [f for f in mine if not f.org_inferred]
+        return (stated or mine or [None])[-1].org if mine else None
+
+    def resolve_pronoun(self, si: int, offset: int, relative_head: int | None = None) -> Mention | None:
+        st = self.sents[si]
+        if relative_head is not None and 0 <= relative_head < len(st.toks):
+            h = st.toks[relative_head].head
+            if 0 <= h < len(st.toks):
+                m = st.span_mentions(st.subtree(h, prune=frozenset({"acl:relcl", "punct"})), "PER")
+                if m:
+                    return m[-1]
+        pers = [m for m in st.mentions if m.kind == "PER" and m.end <= offset and not self.in_quote(m.start)]
+        if pers:
+            return pers[-1]
+        for j in range(si - 1, max(-1, si - 3), -1):
+            pers = [m for m in self.sents[j].mentions if m.kind == "PER" and not self.in_quote(m.start)]
+            if pers:
+                return pers[-1]
+        return None
+
+    def subject_person(self, si: int, i: int) -> Mention | None:
+        return self._subject(si, i, "PER")
+
+    def subject_org(self, si: int, i: int) -> Mention | None:
+        return self._subject(si, i, "ORG")
+
+    def _subject(self, si: int, i: int, kind: str) -> Mention | None:
+        st = self.sents[si]
+        seen = set()
+        while 0 <= i < len(st.toks) and i not in seen:
+            seen.add(i)
+            for c in st.child(i, "nsubj", "nsubj:pass"):
+                t = st.toks[c]
+                if t.pos == "PRON":
+                    if norm(t.lemma) == "qui" and st.toks[i].dep == "acl:relcl":
+                        h = st.toks[i].head
+                        m = st.span_mentions(st.subtree(h, prune=frozenset({"acl:relcl", "punct"})), kind)
+                        if m:
+                            return m[0]
+                    if kind == "PER":
+                        return self.resolve_pronoun(si, t.start)
+                    continue
+                m = st.span_mentions(st.subtree(c), kind)
+                if m:
+                    return m[0]
+                if kind == "ORG" and norm(t.lemma) in ("société", "entreprise", "groupe", "éditeur", "géant", "firme"):
+                    name = self.recent_org(si, t.start)
+                    if name:
+                        return Mention(t.start, t.end, name, "ORG", name.lower())
+            if st.toks[i].dep in ("advcl", "xcomp", "conj", "acl", "acl:relcl", "ccomp") and st.toks[i].head != i:
+                if st.toks[i].dep == "acl:relcl":
+                    h = st.toks[i].head
+                    m = st.span_mentions([h], kind)
+                    if m:
+                        return m[0]
+                i = st.toks[i].head
+            else:
+                break
+        return None
+
+
+def _words(phrase: str) -> list[str]:
+    return re.findall(r"\w+'|[\w.-]+|[^\w\s]", phrase)
+
+
+def _phrase_hits(st: _Sent, phrases: Any) -> list[tuple[int, str]]:
+    """(first token, phrase) where a phrase's words match tokens by form or by lemma:
+    "assurer les fonctions de" matches "assurait les fonctions de"."""
+    forms = [norm(st.s.text[t.start - st.s.start:t.end - st.s.start]) for t in st.toks]
+    lemmas = [norm(t.lemma) for t in st.toks]
+    hits = []
+    for phrase in phrases:
+        words = _words(phrase)
+        n = len(words)
+        for i in range(len(forms) - n + 1):
+            if all(_word_match(words[k], forms[i + k], lemmas[i + k]) for k in range(n)):
+                hits.append((i, phrase))
+    return hits
+
+
+def _word_match(word: str, form: str, lemma: str) -> bool:
+    if word in (form, lemma):
+        return True
+    # an infinitive matches its inflected forms when the tagger failed to lemmatise them
+    return len(word) > 5 and word.endswith(("er", "ir")) and form.startswith(word[:-2])
+
+
+def _coordinated(body: str, st: _Sent, persons: list[Mention]) -> list[Mention]:
+    """Add the names coordinated with the last one by surface: "X, Y et Z"."""
+    if not persons:
+        return persons
+    out = list(persons)
+    for m in st.mentions:
+        if m.kind == "PER" and m.start >= out[-1].end and re.fullmatch(r"\s*(?:,|et|,\s*et)\s*", body[out[-1].end:m.start]):
+            out.append(m)
+    return out
+
+
+def _unique(ms: list[Mention]) -> list[Mention]:
+    seen, out = set(), []
+    for m in ms:
+        if m.key not in seen:
+            seen.add(m.key)
+            out.append(m)
+    return out
+
+
+def _to_date(published: str | None) -> date | None:
+    if not published:
+        return None
+    try:
+        return date.fromisoformat(published[:10])
+    except ValueError:
+        return None
+
+
+def _gran(t: TimeExpression) -> str:
+    return "day" if t.granularity in ("part-of-day", "time", "hour", "minute") else t.granularity
+
+
+def _num(text: str) -> float | int:
+    t = re.sub(r"[ \u00a0\u202f]", "", text)
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", t):
+        t = t.replace(".", "")
+    t = t.replace(",", ".")
+    v = float(t)
+    return int(v) if v.is_integer() else v
+
+
+def _qualifier(lex: Lexicon, before: str) -> str:
+    if lex.at_least_re.search(before):
+        return "at least"
+    if lex.at_most_re.search(before):
+        return "at most"
+    if lex.approx_re.search(before):
+        return "about"
+    return "exact"
+
+
+def _display(count: float | int, qual: str) -> str:
+    return {"at least": f"> {count}", "at most": f"< {count}", "about": f"~{count}"}.get(qual, str(count))

@@ -1,0 +1,169 @@
+"""The extractor's vocabulary for one language (``filrouge/data/extract/<code>.yaml``).
+
+Everything language-specific the extractor knows is in that file: role nouns and their
+canonical labels, event verbs/nouns/phrases, modality and interim markers, number words.
+This module turns it into sets and compiled patterns, once per language.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from ..errors import ConfigError
+
+EVENT_TYPES = (
+    "appointment", "dismissal", "resignation", "removal", "hire", "departure", "return",
+    "succession", "founding", "acquisition", "investment", "stake", "headcount", "petition", "quote",
+)
+FACT_TYPES = EVENT_TYPES + ("role", "age")
+
+_REQUIRED = (
+    "roles", "collective_roles", "events", "explicit_org", "person_events", "succession", "return_posts",
+    "purpose_markers", "unrealised_heads", "hypothetical_lemmas", "reported_markers", "plan_phrases",
+    "interim_markers", "same_time_markers", "staff_nouns", "headcount_verbs", "headcount_nouns",
+    "part_of_whole", "petition", "at_least", "at_most", "approx", "exact", "currencies", "multipliers",
+    "vague_amounts", "stake_verbs", "stake_nouns", "percent_words", "age_units", "birthday_lemmas",
+    "speech_verbs", "quote_pairs", "min_quote_words", "titles", "legal_forms", "generic_org_nouns",
+    "person_pronouns",
+)
+
+
+def norm(text: str) -> str:
+    """Lower case with typographic apostrophes and non-breaking spaces made plain."""
+    return text.replace("\u2019", "'").replace("\u02bc", "'").replace("\u00a0", " ").lower()
+
+
+def alternation(words: Any, plural: bool = False) -> str:
+    """A regex alternation, longest first; spaces match any spacing; optional plural -s/-x per word."""
+    out = []
+    for w in sorted({norm(x) for x in words}, key=len, reverse=True):
+        parts = [re.escape(p) for p in w.split()]
+        if plural:
+            parts = [p + "[sx]?" if p[-1:].isalpha() else p for p in parts]
+        out.append(r"\s+".join(parts))
+    return "|".join(out)
+
+
+def _phrase_re(words: Any, plural: bool = False) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w-])(?:{alternation(words, plural)})(?![\w-])")
+
+
+@dataclass(frozen=True)
+class EventWords:
+    verbs: frozenset[str]
+    nouns: frozenset[str]
+    phrases: tuple[str, ...]
+
+
+class Lexicon:
+    def __init__(self, code: str, data: dict[str, Any]) -> None:
+        missing = [k for k in _REQUIRED if k not in data]
+        if missing:
+            raise ConfigError(f"filrouge/data/extract/{code}.yaml: missing keys {', '.join(missing)}")
+        self.code = code
+        self.data = data
+        self.role_of: dict[str, str] = {}
+        for label, surfaces in data["roles"].items():
+            for s in surfaces:
+                self.role_of[norm(s)] = label
+        self.role_re = _phrase_re(self.role_of, plural=True)
+        self.collective_roles = frozenset(data["collective_roles"])
+        self.public_roles = frozenset(data.get("public_roles", ()))
+        self.events: dict[str, EventWords] = {}
+        unknown = set(data["events"]) - set(EVENT_TYPES)
+        if unknown:
+            raise ConfigError(f"filrouge/data/extract/{code}.yaml: unknown event types {sorted(unknown)}")
+        for etype, spec in data["events"].items():
+            self.events[etype] = EventWords(
+                frozenset(norm(v) for v in spec.get("verbs", ())),
+                frozenset(norm(v) for v in spec.get("nouns", ())),
+                tuple(norm(v) for v in spec.get("phrases", ())),
+            )
+        self.trigger_lemmas: dict[str, str] = {}
+        for etype, ew in self.events.items():
+            for w in ew.verbs | ew.nouns:
+                self.trigger_lemmas.setdefault(w, etype)
+        self.phrase_types: dict[str, str] = {}
+        for etype, ew in self.events.items():
+            for p in ew.phrases:
+                self.phrase_types[p] = etype
+        self.explicit_org = frozenset(data["explicit_org"])
+        self.person_events = frozenset(data["person_events"])
+        self.succession_verbs = frozenset(norm(v) for v in data["succession"]["verbs"])
+        self.yielding_phrases = frozenset(norm(v) for v in data["succession"]["yielding_phrases"])
+        self.return_posts_re = _phrase_re(data["return_posts"])
+        self.purpose = frozenset(norm(v) for v in data["purpose_markers"])
+        self.unrealised = frozenset(norm(v) for v in data["unrealised_heads"])
+        self.hypothetical = frozenset(norm(v) for v in data["hypothetical_lemmas"])
+        self.reported_re = _phrase_re(data["reported_markers"])
+        self.plan_re = _phrase_re(data["plan_phrases"])
+        self.interim_re = _phrase_re(data["interim_markers"])
+        self.same_time_re = re.compile(rf"^\W*(?:{alternation(data['same_time_markers'])})(?![\w-])")
+        self.staff = frozenset(norm(v) for v in data["staff_nouns"])
+        self.headcount_verbs = frozenset(norm(v) for v in data["headcount_verbs"])
+        self.headcount_nouns = frozenset(norm(v) for v in data["headcount_nouns"])
+        self.part_of_whole = frozenset(norm(v) for v in data["part_of_whole"])
+        pet = data["petition"]
+        self.petition_nouns = frozenset(norm(v) for v in pet.get("nouns", ()))
+        self.petition_verbs = frozenset(norm(v) for v in pet.get("verbs", ()))
+        self.petition_phrases = tuple(norm(v) for v in pet.get("phrases", ()))
+        self.at_least_re = re.compile(rf"(?:{alternation(data['at_least'])})\s*$")
+        self.at_most_re = re.compile(rf"(?:{alternation(data['at_most'])})\s*$")
+        self.approx_re = re.compile(rf"(?:{alternation(data['approx'])})\s*$")
+        self.currency_of: dict[str, str] = {}
+        for code_, words in data["currencies"].items():
+            for w in words:
+                self.currency_of[norm(w)] = code_
+        self.multipliers = {norm(k): int(v) for k, v in data["multipliers"].items()}
+        self.vague_amounts = frozenset(norm(v) for v in data["vague_amounts"])
+        self.stake_verbs = frozenset(norm(v) for v in data["stake_verbs"])
+        self.stake_nouns = frozenset(norm(v) for v in data["stake_nouns"])
+        self.percent_re = re.compile(
+            rf"(\d+(?:[.,]\d+)?)\s*(?:{alternation(data['percent_words'])})(?![\w])")
+        self.age_re = re.compile(rf"(?<![\w.,])(\d{{1,3}})\s+(?:{alternation(data['age_units'])})(?![\w-])")
+        self.birthday = frozenset(norm(v) for v in data["birthday_lemmas"])
+        self.speech = frozenset(norm(v) for v in data["speech_verbs"])
+        self.quote_pairs = [tuple(p) for p in data["quote_pairs"]]
+        self.min_quote_words = int(data["min_quote_words"])
+        self.titles = frozenset(norm(v) for v in data["titles"])
+        self.legal_forms = frozenset(norm(v) for v in data["legal_forms"])
+        self.generic_org = frozenset(norm(v) for v in data["generic_org_nouns"])
+        self.person_pronouns = frozenset(norm(v) for v in data["person_pronouns"])
+
+    def canonical_role(self, text: str) -> str | None:
+        """The canonical label of a role as users type it: "PDG", "CEO", "directeur général"."""
+        t = re.sub(r"\s+", " ", norm(text).strip())
+        if t in self.role_of:
+            return self.role_of[t]
+        for label in self.data["roles"]:
+            if t == label.lower():
+                return label
+        if t.endswith("s") and t[:-1] in self.role_of:
+            return self.role_of[t[:-1]]
+        return None
+
+    def role_label(self, surface: str) -> str | None:
+        t = re.sub(r"\s+", " ", norm(surface))
+        if t in self.role_of:
+            return self.role_of[t]
+        # plural forms: drop a final s/x on each word
+        t2 = " ".join(w[:-1] if len(w) > 3 and w[-1] in "sx" else w for w in t.split())
+        return self.role_of.get(t2)
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(code: str = "fr") -> Lexicon:
+    try:
+        text = resources.files("filrouge.data.extract").joinpath(f"{code}.yaml").read_text("utf-8")
+    except FileNotFoundError as exc:
+        raise ConfigError(f"no extraction vocabulary for '{code}' (filrouge/data/extract/{code}.yaml)") from exc
+    data = yaml.safe_load(text)
+    if not isinstance(data, dict):
+        raise ConfigError(f"filrouge/data/extract/{code}.yaml: not a mapping")
+    return Lexicon(code, data)

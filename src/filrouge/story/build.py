@@ -1,0 +1,436 @@
+"""The story across sources: merged events, role intervals, conflicts and updates.
+
+Built at query time from the stored facts, so that an alias file or a newly ingested
+article changes the answer at once. Rules (all general):
+
+- Witnesses: an article and its copies (linked as duplicates at ingest) are one witness;
+  support counts are numbers of independent witnesses.
+- Events: facts of one type about the same person and organisation are one event when
+  their stated days are within a week of each other, or when they carry no date of their
+  own (a date read from the publication day only supports, it never splits). The event's
+  date is the stated day with most witnesses (earliest on a tie); other stated days are a
+  conflict. Hypothetical and negated facts never become events.
+- Role intervals: per organisation, role and person, from appointments, returns, exits and
+  role statements. Only stated or reported events move an interval; a date known only from
+  the publication day bounds it ("by" that day) without fixing it.
+- Numbers: a count that only grows (signatures) and differs between sources is an update;
+  exact head-counts, stakes, amounts or ages that disagree are a conflict, unless the
+  sources are more than a month apart (then an update). Bounds ("plus de 500") agree with
+  any larger value.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from ..extract.lexicon import Lexicon, load_lexicon
+from .entities import Resolver
+
+EXITS = ("dismissal", "resignation", "removal", "departure")
+STARTS = ("appointment", "return", "hire")
+BOARD_ROLES = ("chair", "vice-chair", "lead director", "board member")
+PERSON_EVENTS = ("appointment", "dismissal", "resignation", "removal", "hire", "departure", "return", "succession")
+REALISED = ("stated", "reported", "plan")
+
+
+def _d(s: str | None) -> date | None:
+    try:
+        return date.fromisoformat(s[:10]) if s else None
+    except ValueError:
+        return None
+
+
+def source_of(f: dict[str, Any]) -> dict[str, Any]:
+    return {"doc": f["doc_id"], "sentence": f["sentence_idx"], "start": f["start"], "end": f["end"],
+            "source": f.get("source"), "published": f.get("published"), "title": f.get("title"),
+            "url": f.get("url"), "text": f.get("sentence_text"), "date_text": f.get("date_text"),
+            "date_basis": f.get("date_basis")}
+
+
+@dataclass
+class Event:
+    type: str
+    person: str | None
+    org: str | None
+    facts: list[dict[str, Any]] = field(default_factory=list)
+    date: str | None = None
+    date_end: str | None = None
+    granularity: str | None = None
+    date_basis: str | None = None
+    alternatives: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    @property
+    def witnesses(self) -> set[str]:
+        return {f["duplicate_of"] or f["doc_id"] for f in self.facts}
+
+    def stated_days(self) -> dict[str, list[dict[str, Any]]]:
+        out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for f in self.facts:
+            if f["date"] and f["date_basis"] in ("text", "context"):
+                out[f["date"]].append(f)
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        roles = Counter(f["role"] for f in self.facts if f["role"])
+        mods = Counter(f["modality"] for f in self.facts)
+        modality = next((m for m in ("stated", "reported", "plan") if mods.get(m)), "stated")
+        extra: dict[str, Any] = {}
+        for f in self.facts:
+            for k, v in f["detail"].items():
+                if k != "trigger" and v is not None:
+                    extra.setdefault(k, v)
+        return {
+            "date": self.date, "date_end": self.date_end, "granularity": self.granularity,
+            "date_basis": self.date_basis, "type": self.type, "person": self.person, "org": self.org,
+            "role": roles.most_common(1)[0][0] if roles else None,
+            "interim": any(f["interim"] for f in self.facts), "modality": modality,
+            "support": len(self.witnesses),
+            "sources": [source_of(f) for f in self.facts],
+            "conflicting_dates": {d: [source_of(f) for f in fs] for d, fs in self.alternatives.items()},
+            **{k: v for k, v in extra.items() if k not in ("replaces", "replaced_by") or v},
+        }
+
+
+@dataclass
+class Interval:
+    org: str
+    role: str
+    name: str
+    interim: bool = False
+    start: str | None = None  # known start day
+    start_by: str | None = None  # held by this day at the latest (start unknown)
+    start_after: str | None = None  # started after this day (start unknown)
+    end: str | None = None  # last day held, when known
+    end_by: str | None = None  # ended by this day at the latest
+    closed: bool = False  # an exit is known, maybe with no date
+    sources: list[dict[str, Any]] = field(default_factory=list)
+
+    def holds(self, at: date) -> bool:
+        s, sa, e = _d(self.start), _d(self.start_after), _d(self.end)
+        if s and at < s:
+            return False
+        if s is None and sa is not None and (self.start_by is None or at < (_d(self.start_by) or at)):
+            return False
+        if e and at > e:
+            return False
+        eb = _d(self.end_by)
+        if e is None and eb and at > eb:
+            return False
+        # closed at an unknown day: only days after a known start are sure
+        return not (self.closed and e is None and eb is None and s is None)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"org": self.org, "role": self.role, "name": self.name, "interim": self.interim,
+                "start": self.start, "start_by": self.start_by, "start_after": self.start_after,
+                "end": self.end, "end_by": self.end_by, "open": not self.closed,
+                "sources": self.sources}
+
+
+class Story:
+    def __init__(self, facts: list[dict[str, Any]], resolver: Resolver, lex: Lexicon | None = None) -> None:
+        self.lex = lex or load_lexicon("fr")
+        self.resolver = resolver
+        self.collective = self.lex.collective_roles
+        self.facts = []
+        for f in facts:
+            g = dict(f)
+            g["person"] = resolver.person(f["person"]) if f["person"] else None
+            g["org"] = resolver.org(f["org"]) if f["org"] else None
+            if f["type"] == "quote":
+                g["detail"] = dict(f["detail"], speaker=g["person"])
+            for k in ("holder", "investor"):
+                if f["detail"].get(k):
+                    g["detail"] = dict(g["detail"], **{k: resolver.org(f["detail"][k])})
+            self.facts.append(g)
+        self.events = self._events()
+        self.intervals = self._intervals()
+
+    # ---- events --------------------------------------------------------------------
+    def _events(self) -> list[Event]:
+        groups: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
+        for f in self.facts:
+            if f["type"] in ("role", "age") or f["negated"] or f["modality"] == "hypothetical":
+                continue
+            if f["type"] in PERSON_EVENTS or f["type"] in ("founding", "acquisition"):
+                key = (f["type"], f["person"], f["org"])
+            elif f["type"] == "quote":
+                key = ("quote", f["person"], " ".join(f["detail"].get("quote", "").lower().split())[:80])
+            else:
+                key = (f["type"], f["org"], f["detail"].get("holder") or f["detail"].get("investor"),
+                       f["detail"].get("value"))
+            groups[key].append(f)
+        events: list[Event] = []
+        for key, fs in groups.items():
+            person = key[1] if fs[0]["type"] in PERSON_EVENTS or fs[0]["type"] in ("quote", "founding", "acquisition") else None
+            org = fs[0]["org"]
+            # split on stated days more than a week apart
+            stated = sorted({f["date"] for f in fs if f["date"] and f["date_basis"] in ("text", "context")})
+            clusters: list[list[str]] = []
+            for d in stated:
+                if clusters and (_d(d) - _d(clusters[-1][-1])).days <= 7:  # type: ignore[operator]
+                    clusters[-1].append(d)
+                else:
+                    clusters.append([d])
+            if not clusters:
+                ev = Event(fs[0]["type"], person, org, list(fs))
+                dated = sorted(f["date"] for f in fs if f["date"])
+                if dated:
+                    ev.date = ev.date_end = dated[0]
+                    ev.granularity, ev.date_basis = "day", "published"
+                events.append(ev)
+                continue
+            evs = [Event(fs[0]["type"], person, org) for _ in clusters]
+            for f in fs:
+                d = f["date"] if f["date_basis"] in ("text", "context") else None
+                if d:
+                    i = next(n for n, c in enumerate(clusters) if d in c)
+                elif f["date"]:
+                    i = min(range(len(clusters)), key=lambda n: abs((_d(clusters[n][0]) - _d(f["date"])).days))  # type: ignore[operator]
+                else:
+                    i = 0
+                evs[i].facts.append(f)
+            for ev in evs:
+                days = ev.stated_days()
+                ranked = sorted(days, key=lambda d: (-len({f["duplicate_of"] or f["doc_id"] for f in days[d]}),
+                                                     days[d][0]["granularity"] != "day", d))
+                best = ranked[0]
+                ev.date, ev.date_end = best, days[best][0]["date_end"]
+                ev.granularity = days[best][0]["granularity"]
+                ev.date_basis = "text" if any(f["date_basis"] == "text" for f in days[best]) else "context"
+                for d in ranked[1:]:
+                    if days[d][0]["granularity"] == "day" and ev.granularity == "day":
+                        ev.alternatives[d] = days[d]
+            events.extend(evs)
+        events.sort(key=lambda e: (e.date is None, e.date or "", e.type))
+        return events
+
+    def timeline(self, org: str | None = None, person: str | None = None, start: date | None = None,
+                 end: date | None = None, types: set[str] | None = None) -> list[dict[str, Any]]:
+        out = []
+        po = self.resolver.org(org) if org else None
+        pp = self.resolver.person(person) if person else None
+        for ev in self.events:
+            if po and ev.org != po and ev.to_json().get("holder") != po and ev.to_json().get("investor") != po:
+                continue
+            if pp and ev.person != pp:
+                continue
+            if types and ev.type not in types:
+                continue
+            d = _d(ev.date)
+            if (start or end) and d is None:
+                continue
+            if start and d and (_d(ev.date_end) or d) < start:
+                continue
+            if end and d and d > end:
+                continue
+            out.append(ev.to_json())
+        return out
+
+    # ---- roles ---------------------------------------------------------------------
+    def _intervals(self) -> list[Interval]:
+        per: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+        for f in self.facts:
+            if not f["person"] or not f["org"] or f["negated"]:
+                continue
+            if f["type"] == "role" or (f["type"] in EXITS + STARTS and f["modality"] in ("stated", "reported")):
+                per[(f["org"], f["person"])].append(f)
+        # role statements inside a sentence telling an event of the same person describe
+        # the past (the fired CEO), not the day of publication
+        event_sents = {(f["doc_id"], f["sentence_idx"], f["person"]) for f in self.facts if f["type"] in EXITS + STARTS}
+        events_by_person: dict[tuple[str, str], list[Event]] = defaultdict(list)
+        for ev in self.events:
+            if ev.person and ev.org and ev.type in EXITS + STARTS:
+                events_by_person[(ev.org, ev.person)].append(ev)
+        out: list[Interval] = []
+        for (org, person), fs in per.items():
+            roles: dict[str, list[dict[str, Any]]] = defaultdict(list)
+            for f in fs:
+                if f["type"] == "role" and f["role"]:
+                    if (f["doc_id"], f["sentence_idx"], person) in event_sents:
+                        f = dict(f, date=None, date_end=None)  # the role before the event told
+                    roles[f["role"]].append(f)
+            evs = sorted(events_by_person.get((org, person), []), key=lambda e: (e.date is None, e.date or ""))
+            for ev in evs:
+                if ev.type in STARTS + EXITS:
+                    role = ev.to_json()["role"] or (self._replaced_role(ev) if ev.type in STARTS else None)
+                    if role:
+                        roles.setdefault(role, [])
+            for role, statements in roles.items():
+                out.extend(self._terms(org, person, role, statements, evs))
+        out.sort(key=lambda i: (i.org, i.role, i.start or i.start_by or i.start_after or "", i.name))
+        return out
+
+    def _replaced_role(self, ev: Event) -> str | None:
+        replaced = next((f["detail"].get("replaces") for f in ev.facts if f["detail"].get("replaces")), None)
+        if not replaced:
+            return None
+        who = self.resolver.person(replaced)
+        for other in self.events:
+            if other.person == who and other.org == ev.org and other.type in STARTS and other.to_json()["role"]:
+                return other.to_json()["role"]
+        return None
+
+    def _ends(self, ev: Event, role: str, started: set[str]) -> bool:
+        r = ev.to_json()["role"]
+        if r:
+            return r == role
+        if ev.type == "removal":
+            return role in BOARD_ROLES
+        if role in self.collective and role != "board member":
+            return False
+        if ev.type == "departure" and started:
+            return role in started
+        return True
+
+    def _terms(self, org: str, person: str, role: str, statements: list[dict[str, Any]], evs: list[Event]) -> list[Interval]:
+        terms: list[Interval] = []
+        cur: Interval | None = None
+        started: set[str] = set()
+        for ev in evs:
+            j = ev.to_json()
+            srcs = j["sources"]
+            if ev.type in STARTS:
+                r = j["role"] or self._replaced_role(ev)
+                if r != role:
+                    continue
+                interim = j["interim"] or any(
+                    o.to_json()["interim"] for o in self.events
+                    if o.type in STARTS and o.org == org and o.to_json()["role"] == role and o.person != person
+                    and any(f["detail"].get("replaces") for f in ev.facts))
+                started.add(role)
+                if cur is not None and not cur.closed:
+                    cur.sources += srcs
+                    continue
+                cur = Interval(org, role, person, interim)
+                if ev.date and ev.date_basis in ("text", "context"):
+                    cur.start = ev.date
+                else:
+                    cur.start_by = ev.date
+                    if terms:
+                        cur.start_after = terms[-1].end or terms[-1].end_by
+                cur.sources += srcs
+                terms.append(cur)
+            elif ev.type in EXITS and self._ends(ev, role, started):
+                if cur is None:
+                    cur = Interval(org, role, person, bool(statements and all(s["interim"] for s in statements)))
+                    terms.append(cur)
+                if cur.closed:
+                    continue
+                cur.closed = True
+                if ev.date and ev.date_basis in ("text", "context"):
+                    cur.end = ev.date_end or ev.date
+                else:
+                    cur.end_by = ev.date
+                cur.sources += srcs
+        if not terms and statements:
+            current = [s for s in statements if not s["detail"].get("former")]
+            iv = Interval(org, role, person, bool(current) and all(s["interim"] for s in current))
+            former = [s["date"] for s in statements if s["detail"].get("former") and s["date"]]
+            if former and not current:
+                iv.end_by, iv.closed = min(former), True
+            iv.sources = [source_of(s) for s in statements]
+            return [iv]
+        if terms and statements:
+            terms[0].sources += [source_of(s) for s in statements]
+            if not terms[0].interim and statements and all(s["interim"] for s in statements):
+                terms[0].interim = True
+        return terms
+
+    def roles(self, org: str, role: str | None = None) -> list[Interval]:
+        o = self.resolver.org(org)
+        want = self.lex.canonical_role(role) if role else None
+        if role and want is None:
+            want = role
+        return [i for i in self.intervals if i.org == o and (want is None or i.role.lower() == want.lower())]
+
+    def holders(self, org: str, role: str, at: date) -> list[Interval]:
+        return [i for i in self.roles(org, role) if i.holds(at)]
+
+    # ---- conflicts -----------------------------------------------------------------
+    def conflicts(self) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        for ev in self.events:
+            if ev.alternatives:
+                vals = {ev.date: ev.stated_days()[ev.date]} | ev.alternatives  # type: ignore[index]
+                about = f"day of the {ev.type} of {ev.person or '?'}" + (f" ({ev.org})" if ev.org else "")
+                out.append({"kind": "conflict", "about": about, "values": [
+                    {"value": d, "text": sorted({f["date_text"] for f in fs if f["date_text"]}),
+                     "sources": [source_of(f) for f in fs]} for d, fs in vals.items()]})
+        groups: dict[tuple[str, str | None, str | None], list[dict[str, Any]]] = defaultdict(list)
+        for f in self.facts:
+            if f["negated"] or f["modality"] == "hypothetical":
+                continue
+            if f["type"] in ("headcount", "petition"):
+                groups[(f["type"], f["org"], None)].append(f)
+            elif f["type"] == "stake":
+                groups[("stake", f["org"], f["detail"].get("holder"))].append(f)
+            elif f["type"] == "investment" and f["detail"].get("amount"):
+                groups[("investment", f["org"], f["detail"].get("investor"))].append(f)
+            elif f["type"] == "age" and f["person"]:
+                groups[("age", f["person"], None)].append(f)
+        for (kind, subject, other), fs in groups.items():
+            item = self._compare(kind, subject, other, fs)
+            if item:
+                out.append(item)
+        return out
+
+    def _compare(self, kind: str, subject: str | None, other: str | None, fs: list[dict[str, Any]]) -> dict[str, Any] | None:
+        by_value: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for f in fs:
+            by_value[str(f["detail"].get("value"))].append(f)
+        if len(by_value) < 2:
+            return None
+        witnesses = {f["duplicate_of"] or f["doc_id"] for f in fs}
+        if len(witnesses) < 2:
+            return None
+        about = {"headcount": f"{subject} head-count", "petition": f"people signing or threatening to leave ({subject})",
+                 "stake": f"stake of {other} in {subject}", "investment": f"amount invested by {other} in {subject}",
+                 "age": f"age of {subject}"}[kind]
+        if kind == "age":
+            births = []
+            for f in fs:
+                at = _d(f["date"])
+                if at is None:
+                    continue
+                n = int(f["detail"]["value"])
+                births.append((at.replace(year=at.year - n - 1) + timedelta(days=1), at.replace(year=at.year - n)))
+            if not births or max(b[0] for b in births) <= min(b[1] for b in births):
+                return None  # one birth date fits every statement
+            kind_out = "conflict"
+        else:
+            exact = {v: g for v, g in by_value.items() if all(f["detail"].get("qualifier", "exact") == "exact" for f in g)}
+            bounds = {v: g for v, g in by_value.items() if v not in exact}
+            counts = sorted({float(g[0]["detail"].get("count") or g[0]["detail"].get("percent") or g[0]["detail"].get("amount") or 0)
+                             for g in exact.values()})
+            if len(exact) < 2 and not (exact and any(
+                    float(g[0]["detail"].get("count") or 0) > min(counts or [0]) for g in bounds.values()
+                    if g[0]["detail"].get("qualifier") == "at least")):
+                if kind != "petition":
+                    return None
+            dates = sorted(_d(f["published"]) for f in fs if _d(f["published"]))  # type: ignore[type-var]
+            spread = (dates[-1] - dates[0]).days if len(dates) >= 2 else 0
+            undated = any(not f["published"] for f in fs)
+            if kind == "petition" or (spread > 31 and not undated):
+                kind_out = "update"
+            else:
+                kind_out = "conflict"
+        values = []
+        for v, g in sorted(by_value.items(), key=lambda kv: (min((f["published"] or "9999") for f in kv[1]), kv[0])):
+            values.append({"value": v, "published": min((f["published"] or "") for f in g) or None,
+                           "sources": [source_of(f) for f in g]})
+        return {"kind": kind_out, "about": about, "values": values}
+
+    # ---- people --------------------------------------------------------------------
+    def entities(self) -> list[dict[str, Any]]:
+        roles: dict[str, set[str]] = defaultdict(set)
+        for i in self.intervals:
+            roles[i.name].add(f"{i.role} ({i.org}{', interim' if i.interim else ''})")
+        out = []
+        for rec in self.resolver.listing():
+            j = rec.to_json()
+            j["roles"] = sorted(roles.get(rec.name, ()))
+            out.append(j)
+        return out

@@ -1,0 +1,214 @@
+"""People and organisations resolved across all articles, with an optional alias file.
+
+Persons are grouped by family name ("Sam Altman", "Altman", "M. Altman"); a first name
+used alone joins the one full name it begins. Organisations are grouped by their folded
+name without legal forms ("OpenAI", "Open AI"); a longer name that begins with a known
+organisation ("OpenAI Global LLC") is recorded as part of it and answers for it.
+
+Alias file (YAML), applied in this order::
+
+    rename: {"Open AI": "OpenAI"}          # canonical name of the entity holding that alias
+    merge:  [["Jean Dupont", "J. Dupont"]]   # one entity; the first name is the canonical one
+    split:  [{name: "Jack Dupont", aliases: ["Jack Dupont", "Jack"]}]   # aliases taken out
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import InputError
+from ..extract.lexicon import Lexicon, load_lexicon
+from ..extract.mentions import clean_name, fold, org_key, person_key, type_votes
+
+
+@dataclass
+class EntityRecord:
+    name: str
+    kind: str  # person | organisation
+    aliases: Counter[str] = field(default_factory=Counter)
+    part_of: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "kind": self.kind, "aliases": sorted(self.aliases),
+                "mentions": sum(self.aliases.values()), "part_of": self.part_of}
+
+
+def load_aliases(path: Path | None) -> dict[str, Any]:
+    if path is None:
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text("utf-8")) or {}
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read alias file: {exc.strerror}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        raise InputError(where, "alias file is not valid YAML") from None
+    if not isinstance(data, dict) or set(data) - {"rename", "merge", "split"}:
+        raise InputError(str(path), "alias file: expected the keys rename, merge, split")
+    return data
+
+
+class Resolver:
+    """Maps any surface name to its entity's canonical name."""
+
+    def __init__(self, names: Iterable[tuple[str, str]], fact_names: Iterable[tuple[str, str]],
+                 aliases: dict[str, Any] | None = None, lex: Lexicon | None = None) -> None:
+        self.lex = lex or load_lexicon("fr")
+        names = [(clean_name(t, self.lex), lab) for t, lab in names]
+        names = [(n, lab) for n, lab in names if n and "\n" not in n]
+        votes = type_votes(names)
+        counts: Counter[tuple[str, str]] = Counter()
+        for n, lab in names:
+            kind = votes.get(person_key(n))
+            if kind:
+                counts[(n, "person" if kind == "PER" else "organisation")] += 1
+        for n, kind in fact_names:
+            if n:
+                counts[(clean_name(n, self.lex), kind)] += 1
+        self.entities: dict[str, EntityRecord] = {}
+        self._map: dict[tuple[str, str], str] = {}
+        self._build_people({n: c for (n, k), c in counts.items() if k == "person"})
+        self._build_orgs({n: c for (n, k), c in counts.items() if k == "organisation"})
+        if aliases:
+            self._apply(aliases)
+
+    # ---- building ------------------------------------------------------------------
+    def _build_people(self, names: dict[str, int]) -> None:
+        groups: dict[str, Counter[str]] = defaultdict(Counter)
+        for n, c in names.items():
+            groups[person_key(n)][n] += c
+        # a first name alone joins the one full name it starts
+        firsts: dict[str, set[str]] = defaultdict(set)
+        for k, g in groups.items():
+            for n in g:
+                if len(n.split()) > 1:
+                    firsts[fold(n.split()[0])].add(k)
+        for k in list(groups):
+            g = groups[k]
+            if all(len(n.split()) == 1 for n in g) and len(firsts.get(k, ())) == 1:
+                target = next(iter(firsts[k]))
+                if target != k:
+                    groups[target].update(g)
+                    del groups[k]
+        for k, g in groups.items():
+            full = [n for n in g if len(n.split()) > 1]
+            canon = max(full or g, key=lambda n: (g[n], len(n)))
+            rec = EntityRecord(canon, "person", Counter(g))
+            self.entities[canon] = rec
+            for n in g:
+                self._map[("person", fold(n))] = canon
+
+    def _build_orgs(self, names: dict[str, int]) -> None:
+        groups: dict[str, Counter[str]] = defaultdict(Counter)
+        for n, c in names.items():
+            k = org_key(n, self.lex)
+            if k:
+                groups[k][n] += c
+        keys = sorted(groups, key=len)
+        parent: dict[str, str] = {}
+        for k in keys:
+            for p in keys:
+                if len(p) >= 3 and len(p) < len(k) and k.startswith(p) and p in groups:
+                    parent[k] = p
+                    break
+        canon_of: dict[str, str] = {}
+        for k, g in groups.items():
+            canon_of[k] = max(g, key=lambda n: (g[n], -len(n)))
+        for k, g in groups.items():
+            rec = EntityRecord(canon_of[k], "organisation", Counter(g))
+            top = k
+            while top in parent:
+                top = parent[top]
+            if top != k:
+                rec.part_of = canon_of[top]
+            self.entities[rec.name] = rec
+            for n in g:
+                self._map[("organisation", fold(n))] = canon_of[top]
+                self._map[("unit", fold(n))] = canon_of[k]
+
+    def _apply(self, aliases: dict[str, Any]) -> None:
+        for old, new in (aliases.get("rename") or {}).items():
+            for kind in ("person", "organisation"):
+                canon = self._map.get((kind, fold(str(old))))
+                if canon:
+                    self._rename(kind, canon, str(new))
+        for group in aliases.get("merge") or []:
+            group = [str(g) for g in group]
+            if len(group) < 2:
+                continue
+            kind = "person" if (("person", fold(group[0])) in self._map) else "organisation"
+            target = self._map.get((kind, fold(group[0]))) or group[0]
+            if target not in self.entities:
+                self.entities[target] = EntityRecord(target, kind)
+            for name in group:
+                canon = self._map.get((kind, fold(name)))
+                if canon and canon != target and canon in self.entities:
+                    rec = self.entities.pop(canon)
+                    self.entities[target].aliases.update(rec.aliases)
+                    for key, v in list(self._map.items()):
+                        if v == canon:
+                            self._map[key] = target
+                self._map[(kind, fold(name))] = target
+                self.entities[target].aliases[name] += 0
+        for item in aliases.get("split") or []:
+            name = str(item["name"])
+            kind = "person" if any(("person", fold(a)) in self._map for a in item.get("aliases", [])) else "organisation"
+            rec = self.entities.setdefault(name, EntityRecord(name, kind))
+            for a in item.get("aliases", []):
+                old = self._map.get((kind, fold(a)))
+                if old and old in self.entities and old != name:
+                    n = self.entities[old].aliases.pop(a, 0)
+                    rec.aliases[a] += n
+                self._map[(kind, fold(a))] = name
+
+    def _rename(self, kind: str, canon: str, new: str) -> None:
+        rec = self.entities.pop(canon)
+        rec.name = new
+        rec.aliases[new] += 0
+        self.entities[new] = rec
+        for key, v in list(self._map.items()):
+            if v == canon:
+                self._map[key] = new
+        for r in self.entities.values():
+            if r.part_of == canon:
+                r.part_of = new
+
+    # ---- lookups -------------------------------------------------------------------
+    def person(self, name: str | None) -> str | None:
+        if not name:
+            return None
+        n = clean_name(name, self.lex)
+        hit = self._map.get(("person", fold(n)))
+        if hit:
+            return hit
+        k = person_key(n)
+        for rec in self.entities.values():
+            if rec.kind == "person" and person_key(rec.name) == k:
+                return rec.name
+        return n
+
+    def org(self, name: str | None) -> str | None:
+        if not name:
+            return None
+        n = clean_name(name, self.lex)
+        hit = self._map.get(("organisation", fold(n)))
+        if hit:
+            return hit
+        k = org_key(n, self.lex)
+        for rec in self.entities.values():
+            if rec.kind == "organisation" and org_key(rec.name, self.lex) == k:
+                return rec.part_of or rec.name
+        return n
+
+    def same_org(self, a: str | None, b: str | None) -> bool:
+        return bool(a and b) and self.org(a) == self.org(b)
+
+    def listing(self) -> list[EntityRecord]:
+        return sorted(self.entities.values(), key=lambda r: (-sum(r.aliases.values()), r.name))
