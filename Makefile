@@ -20,6 +20,9 @@ demo: $(BIN)/.installed
 	rm -f $(DB) $(DB)-wal $(DB)-shm
 	$(BIN)/filrouge ingest examples --manifest examples/manifest.csv --db $(DB)
 	$(BIN)/filrouge docs --db $(DB)
+	$(BIN)/filrouge timeline --db $(DB)
+	$(BIN)/filrouge roles OpenAI --db $(DB)
+	$(BIN)/filrouge conflicts --db $(DB)
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest

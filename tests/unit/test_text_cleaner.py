@@ -131,7 +131,11 @@ def test_normalise_iso(value, expected):
 def test_language_files_validate():
     fr = load_language("fr")
     assert fr.months["novembre"] == 11 and fr.weekdays["vendredi"] == 4
-    assert "par intérim" in fr.words("interim_markers")
+    from filrouge.extract.lexicon import load_lexicon
+
+    lex = load_lexicon("fr")  # interim markers moved to the extractor's vocabulary
+    assert lex.interim_re.search("pdg par intérim") and lex.canonical_role("PDG") == "CEO"
+    assert lex.canonical_role("directeur général") == "CEO" and lex.canonical_role("CEO") == "CEO"
     from filrouge.errors import ConfigError
 
     with pytest.raises(ConfigError):

@@ -1,15 +1,15 @@
 """People and organisations resolved across all articles, with an optional alias file.
 
-Persons are grouped by family name ("Sam Altman", "Altman", "M. Altman"); a first name
+Persons are grouped by family name ("Jeanne Martin", "Martin", "Mme Martin"); a first name
 used alone joins the one full name it begins. Organisations are grouped by their folded
-name without legal forms ("OpenAI", "Open AI"); a longer name that begins with a known
-organisation ("OpenAI Global LLC") is recorded as part of it and answers for it.
+name without legal forms ("Acme", "ACME"); a longer name that begins with a known
+organisation ("Acme Europe SAS") is recorded as part of it and answers for it.
 
 Alias file (YAML), applied in this order::
 
     rename: {"Open AI": "OpenAI"}          # canonical name of the entity holding that alias
     merge:  [["Jean Dupont", "J. Dupont"]]   # one entity; the first name is the canonical one
-    split:  [{name: "Jack Dupont", aliases: ["Jack Dupont", "Jack"]}]   # aliases taken out
+    split:  [{name: "Jack Dupont", aliases: ["Jack"]}]   # aliases taken out of an entity
 """
 
 from __future__ import annotations
