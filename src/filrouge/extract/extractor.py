@@ -28,12 +28,11 @@ from typing import Any
 
 from ..models import Entity, Fact, Sentence, Token
 from ..temporal.tagger import TimeExpression, TimeTagger
-from .lexicon import Lexicon, load_lexicon, norm
+from .lexicon import NUMBER, Lexicon, load_lexicon, norm
 from .mentions import Mention, find_mentions, person_key
 
 _PARTICIPLE = (("ées", "er"), ("és", "er"), ("ée", "er"), ("é", "er"), ("ies", "ir"), ("is", "ir"),
                ("ie", "ir"), ("i", "ir"), ("ues", "re"), ("us", "re"), ("ue", "re"), ("u", "re"))
-_NUM = r"(\d{1,3}(?:[ \u00a0\u202f.]\d{3})+|\d+(?:[.,]\d+)?)"
 _STOP_DEPS = frozenset({"acl:relcl", "acl", "advcl", "parataxis", "ccomp", "csubj", "punct"})
 _EXITS = frozenset({"dismissal", "resignation", "removal", "departure"})
 _ROLE_INTRO = re.compile(r"(?:en tant que|comme|poste de|fonctions de|au poste|titre de)\s*(?:l'|le |la )?$")
@@ -47,6 +46,7 @@ class _Sent:
     children: list[list[int]]
     low: str  # normalised sentence text
     mentions: list[Mention] = field(default_factory=list)
+    roles: list[tuple[int, int, str, str]] = field(default_factory=list)  # role nouns: start, end, label, surface
 
     def tok_at(self, offset: int) -> int | None:
         for i, t in enumerate(self.toks):
@@ -113,6 +113,7 @@ class Extractor:
                     children[t.head].append(i)
             st = _Sent(s, toks, children, norm(s.text))
             st.mentions = [m for m in mentions if s.start <= m.start < s.end]
+            st.roles = self._role_spans(st)
             sents.append(st)
         org_counts = Counter(m.key for m in mentions if m.kind == "ORG")
         org_names: dict[str, Counter[str]] = {}
@@ -124,7 +125,7 @@ class Extractor:
             k, n = org_counts.most_common(1)[0]
             if n >= 2:
                 dominant = org_names[k].most_common(1)[0][0]
-        ctx = _DocContext(body, dct, dct.isoformat() if dct else None, sents, times, quotes, dominant, org_names)
+        ctx = _DocContext(body, dct, dct.isoformat() if dct else None, sents, times, quotes, dominant)
         facts: list[Fact] = []
         for si, st in enumerate(sents):
             if not st.toks:
@@ -138,12 +139,7 @@ class Extractor:
 
     # ------------------------------------------------------------------ quotes
     def _quotes(self, body: str) -> list[tuple[int, int]]:
-        out = []
-        for a, b in self.lex.quote_pairs:
-            pat = re.compile(re.escape(a) + r"([^" + re.escape(a + b) + r"]{1,1500}?)" + re.escape(b), re.S)
-            for m in pat.finditer(body):
-                out.append((m.start(1), m.end(1)))
-        return sorted(out)
+        return sorted((m.start(1), m.end(1)) for pat in self.lex.quote_res for m in pat.finditer(body))
 
     def _quote_facts(self, ctx: _DocContext) -> Iterator[Fact]:
         lex = self.lex
@@ -205,7 +201,7 @@ class Extractor:
         if not pers:
             return facts
         body = ctx.body
-        for rs, re_, label, surface in self._role_spans(st):
+        for rs, re_, label, surface in st.roles:
             if ctx.in_quote(rs):
                 continue
             before = body[:rs]
@@ -283,10 +279,8 @@ class Extractor:
             if etype is None:
                 continue
             ew = lex.events[etype]
-            if (t.pos == "NOUN") != (lemma in ew.nouns):
-                if not (t.pos == "NOUN" and lemma in ew.nouns):
-                    if t.pos == "NOUN" or lemma not in ew.verbs:
-                        continue
+            if lemma not in (ew.nouns if t.pos == "NOUN" else ew.verbs):
+                continue  # a noun must be a listed noun, a verb a listed verb
             found[i] = (etype, None)
         for i in sorted(found):
             lemma = norm(st.toks[i].lemma)
@@ -403,7 +397,7 @@ class Extractor:
                 continue
             role_label, role_surface, interim = None, None, False
             sub_spans = [(st.toks[j].start, st.toks[j].end) for j in st.subtree(i)]
-            rspans = [r for r in self._role_spans(st) if r[0] >= tok.start
+            rspans = [r for r in st.roles if r[0] >= tok.start
                       and any(a <= r[0] < b for a, b in sub_spans)
                       and (r[0] - tok.end < 25 or _ROLE_INTRO.search(norm(ctx.body[max(0, r[0] - 25):r[0]])))
                       and not _PLURAL_BEFORE.search(norm(ctx.body[max(0, r[0] - 12):r[0]]))]
@@ -456,7 +450,7 @@ class Extractor:
         purpose = any(re.search(rf"(?<!\w){re.escape(p)}\s+\w+(?:er|ir|re)\b", window) for p in self.lex.purpose)
         if purpose:
             return False
-        if self.lex.return_posts_re.search(window) or any(r[0] > tok.start for r in self._role_spans(st)):
+        if self.lex.return_posts_re.search(window) or any(r[0] > tok.start for r in st.roles):
             return True
         names = {p.key for p in persons}
         return any(f.type in _EXITS and f.person and person_key(f.person) in names for f in earlier)
@@ -527,7 +521,7 @@ class Extractor:
             t = best[1]
             return {"date": t.interval_start, "date_end": t.interval_end, "granularity": _gran(t),
                     "date_text": t.text, "date_basis": "text"}
-        if ctx.lex_same_time(self.lex, st):
+        if self.lex.same_time_re.search(st.low):
             prev = [f for f in earlier if f.date and f.date_basis in ("text", "context") and si - 2 <= f.sentence < si]
             if prev:
                 p = prev[-1]
@@ -559,10 +553,9 @@ class Extractor:
         lemmas |= {norm(t.lemma)[:-1] + "er" for t in st.toks if norm(t.lemma).endswith("e")}  # "compte" -> compter
         low = st.low
         base = st.s.start
-        staff_re = "|".join(sorted((re.escape(w) for w in lex.staff), key=len, reverse=True))
         pet = bool(lemmas & (lex.petition_nouns | lex.petition_verbs)) or bool(
             _phrase_hits(st, lex.petition_phrases))
-        for m in re.finditer(rf"(?<![\w.,]){_NUM}(?:\s+(?:{'|'.join(lex.part_of_whole)})\s+(?:les\s+)?{_NUM})?\s+(?:[\w-]+\s+)?((?:{staff_re})s?)\b", low):
+        for m in lex.count_re.finditer(low):
             count = _num(m.group(1))
             total = _num(m.group(2)) if m.group(2) else None
             qual = _qualifier(lex, low[:m.start()])
@@ -570,7 +563,7 @@ class Extractor:
             tail = [o for o in st.mentions if o.kind == "ORG" and 0 <= o.start - (base + m.end()) <= 6
                     and re.match(r"\s*(?:de|d'|d’|du|chez)", after)]
             org = tail[0].text if tail else None
-            total_m = re.search(rf"(?:sur|des|parmi)\s+(?:les\s+)?{_NUM}", low[m.end():m.end() + 20])
+            total_m = re.search(rf"(?:sur|des|parmi)\s+(?:les\s+)?{NUMBER}", low[m.end():m.end() + 20])
             if total is None and total_m:
                 total = _num(total_m.group(1))
             inferred = org is None
@@ -613,10 +606,7 @@ class Extractor:
         inv = lex.events["investment"]
         trig = [i for i, t in enumerate(st.toks) if norm(t.lemma) in inv.verbs | inv.nouns]
         if trig:
-            cur = "|".join(sorted((re.escape(c) for c in lex.currency_of), key=len, reverse=True))
-            mult = "|".join(sorted((re.escape(k) for k in lex.multipliers), key=len, reverse=True))
-            vague = "|".join(re.escape(v) for v in lex.vague_amounts)
-            for m in re.finditer(rf"(?:{_NUM}|(?:{vague}))\s*(?:({mult})\s+)?(?:de\s+|d')?({cur})(?!\w)", low):
+            for m in lex.amount_re.finditer(low):
                 if not m.group(1):
                     continue  # "des milliards": too vague to compare
                 amount = _num(m.group(1)) * lex.multipliers.get(m.group(2) or "", 1)
@@ -670,7 +660,6 @@ class _DocContext:
     times: list[TimeExpression]
     quotes: list[tuple[int, int]]
     dominant: str | None
-    org_names: dict[str, Counter[str]]
 
     def in_quote(self, offset: int) -> bool:
         return any(a <= offset < b for a, b in self.quotes)
@@ -680,9 +669,6 @@ class _DocContext:
             if st.s.start <= offset < st.s.end:
                 return i
         return None
-
-    def lex_same_time(self, lex: Lexicon, st: _Sent) -> bool:
-        return bool(lex.same_time_re.search(st.low))
 
     def recent_org(self, si: int, offset: int) -> str | None:
         """The organisation named last before this point (this and the three previous sentences)."""

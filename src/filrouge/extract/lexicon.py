@@ -21,7 +21,6 @@ EVENT_TYPES = (
     "appointment", "dismissal", "resignation", "removal", "hire", "departure", "return",
     "succession", "founding", "acquisition", "investment", "stake", "headcount", "petition", "quote",
 )
-FACT_TYPES = EVENT_TYPES + ("role", "age")
 
 _REQUIRED = (
     "roles", "collective_roles", "events", "explicit_org", "person_events", "succession", "return_posts",
@@ -32,6 +31,9 @@ _REQUIRED = (
     "speech_verbs", "quote_pairs", "min_quote_words", "titles", "legal_forms", "generic_org_nouns",
     "person_pronouns",
 )
+
+
+NUMBER = r"(\d{1,3}(?:[ \u00a0\u202f.]\d{3})+|\d+(?:[.,]\d+)?)"
 
 
 def norm(text: str) -> str:
@@ -130,6 +132,18 @@ class Lexicon:
         self.birthday = frozenset(norm(v) for v in data["birthday_lemmas"])
         self.speech = frozenset(norm(v) for v in data["speech_verbs"])
         self.quote_pairs = [tuple(p) for p in data["quote_pairs"]]
+        self.quote_res = [re.compile(re.escape(a) + r"([^" + re.escape(a + b) + r"]{1,1500}?)" + re.escape(b), re.S)
+                          for a, b in self.quote_pairs]
+        # "700 employés", "700 des 770 employés", "250 salariés sur 300"
+        staff = "|".join(sorted((re.escape(w) for w in self.staff), key=len, reverse=True))
+        whole = "|".join(sorted(self.part_of_whole, key=len, reverse=True))
+        self.count_re = re.compile(rf"(?<![\w.,]){NUMBER}(?:\s+(?:{whole})\s+(?:les\s+)?{NUMBER})?"
+                                   rf"\s+(?:[\w-]+\s+)?((?:{staff})s?)\b")
+        # "13 milliards de dollars", "des milliards de dollars"
+        cur = "|".join(sorted((re.escape(c) for c in self.currency_of), key=len, reverse=True))
+        mult = "|".join(sorted((re.escape(k) for k in self.multipliers), key=len, reverse=True))
+        vague = "|".join(sorted((re.escape(v) for v in self.vague_amounts), key=len, reverse=True))
+        self.amount_re = re.compile(rf"(?:{NUMBER}|(?:{vague}))\s*(?:({mult})\s+)?(?:de\s+|d')?({cur})(?!\w)")
         self.min_quote_words = int(data["min_quote_words"])
         self.titles = frozenset(norm(v) for v in data["titles"])
         self.legal_forms = frozenset(norm(v) for v in data["legal_forms"])

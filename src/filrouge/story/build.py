@@ -33,7 +33,6 @@ EXITS = ("dismissal", "resignation", "removal", "departure")
 STARTS = ("appointment", "return", "hire")
 BOARD_ROLES = ("chair", "vice-chair", "lead director", "board member")
 PERSON_EVENTS = ("appointment", "dismissal", "resignation", "removal", "hire", "departure", "return", "succession")
-REALISED = ("stated", "reported", "plan")
 
 
 def _d(s: str | None) -> date | None:
@@ -66,6 +65,16 @@ class Event:
     def witnesses(self) -> set[str]:
         return {f["duplicate_of"] or f["doc_id"] for f in self.facts}
 
+    @property
+    def role(self) -> str | None:
+        """The role most sources give."""
+        roles = Counter(f["role"] for f in self.facts if f["role"])
+        return roles.most_common(1)[0][0] if roles else None
+
+    @property
+    def interim(self) -> bool:
+        return any(f["interim"] for f in self.facts)
+
     def stated_days(self) -> dict[str, list[dict[str, Any]]]:
         out: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for f in self.facts:
@@ -74,7 +83,6 @@ class Event:
         return out
 
     def to_json(self) -> dict[str, Any]:
-        roles = Counter(f["role"] for f in self.facts if f["role"])
         mods = Counter(f["modality"] for f in self.facts)
         modality = next((m for m in ("stated", "reported", "plan") if mods.get(m)), "stated")
         extra: dict[str, Any] = {}
@@ -85,8 +93,7 @@ class Event:
         return {
             "date": self.date, "date_end": self.date_end, "granularity": self.granularity,
             "date_basis": self.date_basis, "type": self.type, "person": self.person, "org": self.org,
-            "role": roles.most_common(1)[0][0] if roles else None,
-            "interim": any(f["interim"] for f in self.facts), "modality": modality,
+            "role": self.role, "interim": self.interim, "modality": modality,
             "support": len(self.witnesses),
             "sources": [source_of(f) for f in self.facts],
             "conflicting_dates": {d: [source_of(f) for f in fs] for d, fs in self.alternatives.items()},
@@ -213,7 +220,8 @@ class Story:
         po = self.resolver.org(org) if org else None
         pp = self.resolver.person(person) if person else None
         for ev in self.events:
-            if po and ev.org != po and ev.to_json().get("holder") != po and ev.to_json().get("investor") != po:
+            if po and ev.org != po and po not in (
+                    f["detail"].get(k) for f in ev.facts for k in ("holder", "investor")):
                 continue
             if pp and ev.person != pp:
                 continue
@@ -255,7 +263,7 @@ class Story:
             evs = sorted(events_by_person.get((org, person), []), key=lambda e: (e.date is None, e.date or ""))
             for ev in evs:
                 if ev.type in STARTS + EXITS:
-                    role = ev.to_json()["role"] or (self._replaced_role(ev) if ev.type in STARTS else None)
+                    role = ev.role or (self._replaced_role(ev) if ev.type in STARTS else None)
                     if role:
                         roles.setdefault(role, [])
             for role, statements in roles.items():
@@ -269,12 +277,12 @@ class Story:
             return None
         who = self.resolver.person(replaced)
         for other in self.events:
-            if other.person == who and other.org == ev.org and other.type in STARTS and other.to_json()["role"]:
-                return other.to_json()["role"]
+            if other.person == who and other.org == ev.org and other.type in STARTS and other.role:
+                return other.role
         return None
 
     def _ends(self, ev: Event, role: str, started: set[str]) -> bool:
-        r = ev.to_json()["role"]
+        r = ev.role
         if r:
             return r == role
         if ev.type == "removal":
@@ -290,15 +298,14 @@ class Story:
         cur: Interval | None = None
         started: set[str] = set()
         for ev in evs:
-            j = ev.to_json()
-            srcs = j["sources"]
+            srcs = [source_of(f) for f in ev.facts]
             if ev.type in STARTS:
-                r = j["role"] or self._replaced_role(ev)
+                r = ev.role or self._replaced_role(ev)
                 if r != role:
                     continue
-                interim = j["interim"] or any(
-                    o.to_json()["interim"] for o in self.events
-                    if o.type in STARTS and o.org == org and o.to_json()["role"] == role and o.person != person
+                interim = ev.interim or any(
+                    o.interim for o in self.events
+                    if o.type in STARTS and o.org == org and o.role == role and o.person != person
                     and any(f["detail"].get("replaces") for f in ev.facts))
                 started.add(role)
                 if cur is not None and not cur.closed:

@@ -152,9 +152,7 @@ class Resolver:
                 if canon and canon != target and canon in self.entities:
                     rec = self.entities.pop(canon)
                     self.entities[target].aliases.update(rec.aliases)
-                    for key, v in list(self._map.items()):
-                        if v == canon:
-                            self._map[key] = target
+                    self._repoint(canon, target)
                 self._map[(kind, fold(name))] = target
                 self.entities[target].aliases[name] += 0
         for item in aliases.get("split") or []:
@@ -173,11 +171,15 @@ class Resolver:
         rec.name = new
         rec.aliases[new] += 0
         self.entities[new] = rec
+        self._repoint(canon, new)
+
+    def _repoint(self, old: str, new: str) -> None:
+        """Every alias (and part-of link) that pointed at entity ``old`` now points at ``new``."""
         for key, v in list(self._map.items()):
-            if v == canon:
+            if v == old:
                 self._map[key] = new
         for r in self.entities.values():
-            if r.part_of == canon:
+            if r.part_of == old:
                 r.part_of = new
 
     # ---- lookups -------------------------------------------------------------------
