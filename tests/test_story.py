@@ -38,12 +38,6 @@ STORY = {
 }
 
 
-# Known gap (see README): the recogniser does not tag the invented company name as ORG, and
-# filrouge does not yet recover organisations from their syntactic position ("PDG de X").
-# These tests state the wanted behaviour; strict xfail makes them fail loudly once it works.
-ORG_GAP = pytest.mark.xfail(strict=True, reason="organisation missed by NER is not recovered yet")
-
-
 @pytest.fixture(scope="module")
 def story_db(tmp_path_factory, components):
     from filrouge.config import Settings
@@ -62,7 +56,6 @@ def story_db(tmp_path_factory, components):
     return url
 
 
-@ORG_GAP
 def test_events_merge_with_dates_and_a_conflict(story_db):
     story = load_story(Store(story_db))
     dismissals = [e for e in story.timeline() if e["type"] == "dismissal" and e["person"] == "Claire Fontaine"]
@@ -84,7 +77,6 @@ def test_hypothetical_and_visits_are_not_events(story_db):
     assert all(f["modality"] == "hypothetical" for f in hyp)
 
 
-@ORG_GAP
 def test_roles_interim_and_holders(story_db):
     story = load_story(Store(story_db))
     before = story.holders("Vireo", "PDG", date(2024, 3, 1))
@@ -95,7 +87,6 @@ def test_roles_interim_and_holders(story_db):
     assert [h.name for h in cfo] == ["Paul Renard"]
 
 
-@ORG_GAP
 def test_counts_update_versus_conflict(story_db):
     story = load_story(Store(story_db))
     items = {c["about"]: c for c in story.conflicts()}
@@ -112,7 +103,6 @@ def test_quotes_have_speakers(story_db):
     assert [(q["person"], q["detail"]["quote"]) for q in quotes] == [("Marc Olivier", "Nous voulons retrouver notre cap")]
 
 
-@ORG_GAP
 def test_alias_file_renames_and_merges(story_db, tmp_path):
     aliases = tmp_path / "aliases.yaml"
     aliases.write_text(yaml.safe_dump({"rename": {"Vireo": "Vireo SA"}, "merge": [["Claire Fontaine", "C. Fontaine"]]}),
@@ -126,7 +116,6 @@ def test_alias_file_renames_and_merges(story_db, tmp_path):
     assert res.exit_code == 2 and "bad.yaml" in res.output and "Traceback" not in res.output
 
 
-@ORG_GAP
 def test_cli_json_contract(story_db):
     runner = CliRunner()
     res = runner.invoke(app, ["timeline", "--db", story_db, "--json", "--org", "Vireo"])
@@ -177,3 +166,30 @@ def test_seed_gold_quality_floors(tmp_path, components):
                 and (e["date"] or "")[:10] in ("2023-11-19", "2023-11-20")]
     assert not [e for e in events if e["type"] == "dismissal" and e["org"] == "Google"]
     assert "Kevin Dietsch" not in {e["name"] for e in story.entities()}
+
+
+def _fact(doc, ftype, person, org, role, published, **kw):
+    base = {"doc_id": doc, "sentence_idx": 0, "start": 0, "end": 10, "type": ftype, "person": person, "org": org,
+            "role": role, "role_surface": role, "interim": False, "date": published, "date_end": published,
+            "granularity": "day", "date_text": None, "date_basis": "published", "negated": False,
+            "modality": "stated", "org_inferred": False, "detail": {}, "published": published, "source": doc,
+            "title": doc, "url": None, "duplicate_of": None, "origin": doc, "sentence_text": "..."}
+    base.update(kw)
+    return base
+
+
+def test_two_sources_naming_different_holders_is_a_conflict():
+    from filrouge.story.build import Story
+    from filrouge.story.entities import Resolver
+
+    facts = [_fact("d1", "role", "Anne Leroy", "Corvex", "CEO", "2024-05-02"),
+             _fact("d2", "role", "Hugo Blanc", "Corvex", "CEO", "2024-05-02"),
+             # one article naming two holders, and a guessed organisation: not disagreements
+             _fact("d3", "role", "Hugo Blanc", "Corvex", "CFO", "2024-05-03"),
+             _fact("d3", "role", "Anne Leroy", "Corvex", "CFO", "2024-05-03"),
+             _fact("d4", "role", "Léa Roux", "Corvex", "CEO", "2024-05-02", org_inferred=True)]
+    names = [(f["person"], "PER") for f in facts] + [("Corvex", "ORG")]
+    story = Story(facts, Resolver(names, [(f["person"], "PER") for f in facts]))
+    holders = [c for c in story.conflicts() if c["about"].startswith("who was")]
+    assert [(c["about"], [v["value"] for v in c["values"]]) for c in holders] == [
+        ("who was CEO of Corvex on 2024-05-02", ["Anne Leroy", "Hugo Blanc"])]

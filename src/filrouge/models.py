@@ -163,6 +163,8 @@ class ParsedDocument:
     entities: tuple[Entity, ...]
     minhash: bytes = field(default=b"", repr=False)
     facts: tuple[Fact, ...] = ()
+    # (name key, person votes, organisation votes, type the facts were extracted with)
+    votes: tuple[tuple[str, float, float, str | None], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,7 @@ from typing import Any
 from ..models import Entity, Fact, Sentence, Token
 from ..temporal.tagger import TimeExpression, TimeTagger
 from .lexicon import NUMBER, Lexicon, load_lexicon, norm
-from .mentions import Mention, find_mentions, person_key
+from .mentions import Mention, Votes, article_votes, find_mentions, person_key
 
 _PARTICIPLE = (("ées", "er"), ("és", "er"), ("ée", "er"), ("é", "er"), ("ies", "ir"), ("is", "ir"),
                ("ie", "ir"), ("i", "ir"), ("ues", "re"), ("us", "re"), ("ue", "re"), ("u", "re"))
@@ -97,11 +97,18 @@ class Extractor:
         self.tagger = tagger or TimeTagger(language)
 
     # ------------------------------------------------------------------ entry point
+    def votes(self, body: str, sentences: tuple[Sentence, ...], entities: tuple[Entity, ...],
+              prior: Votes | None = None) -> Votes:
+        """This article's evidence on whether each name is a person or an organisation."""
+        return article_votes(body, sentences, entities, self.lex, prior)[1]
+
     def extract(self, body: str, published: str | None, sentences: tuple[Sentence, ...],
-                entities: tuple[Entity, ...]) -> list[Fact]:
+                entities: tuple[Entity, ...], prior: Votes | None = None) -> list[Fact]:
+        """The facts of one article. ``prior``: store-wide name votes (see ``votes``), which
+        decide a name's type when this article alone is not sure."""
         dct = _to_date(published)
         lex = self.lex
-        mentions = find_mentions(body, sentences, entities, lex)
+        mentions = find_mentions(body, sentences, entities, lex, prior)
         times = [t for t in self.tagger.tag(body, dct) if t.type in ("DATE", "TIME") and t.interval_start]
         quotes = self._quotes(body)
         sents = []
@@ -125,6 +132,11 @@ class Extractor:
             k, n = org_counts.most_common(1)[0]
             if n >= 2:
                 dominant = org_names[k].most_common(1)[0][0]
+        if dominant is None and sents:
+            # the article's subject: an organisation its first line (the title) names
+            first = [m for m in sents[0].mentions if m.kind == "ORG"]
+            if first:
+                dominant = first[0].text
         ctx = _DocContext(body, dct, dct.isoformat() if dct else None, sents, times, quotes, dominant)
         facts: list[Fact] = []
         for si, st in enumerate(sents):
@@ -216,7 +228,7 @@ class Extractor:
                 shift = len(tail) - len(tail.lstrip()) + interim_m.end()
                 tail_end = re_ + shift
                 tail = norm(body[tail_end:tail_end + 60])
-            om = re.match(r"\s*(?:de|d'|du|des|chez|of|at)\s*(?:l'|la |le |les )?", tail)
+            om = re.match(r"\s*(?:(?:de|du|des|chez|of|at)(?![\w-])|d')\s*(?:l'|la |le |les )?", tail)
             if om:
                 cand = [m for m in st.mentions if m.kind == "ORG" and m.start == tail_end + om.end()]
                 if not cand:
@@ -245,8 +257,11 @@ class Extractor:
                 person = right[0]  # "le PDG de Y, X"
             if person is None:
                 continue
+            if org:
+                ctx.claimed[org.start] = person.key
             org_name, inferred = (org.text, False) if org else (
-                (None if label in lex.public_roles or unnamed_org else ctx.dominant), True)
+                (None if label in lex.public_roles or unnamed_org
+                 else ctx.dominant or ctx.recent_org(si, rs, person.key)), True)
             facts.append(Fact("role", si, min(rs, person.start), max(tail_end, person.end), person=person.text,
                               org=org_name, role=label, role_surface=surface.strip(), interim=interim,
                               org_inferred=inferred, modality="stated",
@@ -311,7 +326,9 @@ class Extractor:
                 continue  # read with its amount by _numbers
             if nominal:
                 # "le licenciement de X", "la démission d'X"
-                sub = st.subtree(i, skip=frozenset(st.child(i, "conj")))
+                # a noun coordinated with the event noun is another event ("le licenciement de X
+                # et la nomination de Y"); a name "coordinated" with it is a misparse of an apposition
+                sub = st.subtree(i, skip=frozenset(c for c in st.child(i, "conj") if st.toks[c].pos != "PROPN"))
                 persons = [m for m in st.span_mentions(sub, "PER") if m.start > tok.start]
                 # the first name after the noun, and those coordinated with it
                 persons = persons[:1] + [m for m in persons[1:] if any(
@@ -420,7 +437,7 @@ class Extractor:
                     elif p is not None:
                         o_name = ctx.person_org(p, earlier + out)
                     if o_name is None:
-                        o_name = ctx.recent_org(si, tok.start)
+                        o_name = ctx.recent_org(si, tok.start, p.key if p else None)
                 if o_name is None and etype in lex.explicit_org:
                     continue
                 detail: dict[str, Any] = {"trigger": ctx.body[tok.start:tok.end]}
@@ -452,8 +469,19 @@ class Extractor:
             return False
         if self.lex.return_posts_re.search(window) or any(r[0] > tok.start for r in st.roles):
             return True
+        # back in an organisation ("revient chez Y", "son retour dans l'entreprise"), no purpose given
+        dest = re.match(r"\s*(?:chez|dans|à|au sein de)\s+(?:l'|la |le )?", window)
+        if dest:
+            at = tok.end + dest.end()
+            if any(m.kind == "ORG" and at <= m.start <= at + 2 for m in st.mentions) or \
+                    self.lex.generic_org_re.match(window[dest.end():]):
+                return True
         names = {p.key for p in persons}
-        return any(f.type in _EXITS and f.person and person_key(f.person) in names for f in earlier)
+        if any(f.type in _EXITS and f.person and person_key(f.person) in names for f in earlier):
+            return True
+        # "cinq jours après son éviction, X revient": the exit is named in the same sentence
+        return any(t.pos == "NOUN" and self.lex.trigger_lemmas.get(norm(t.lemma)) in _EXITS
+                   for t in st.toks if t.start < tok.start)
 
     def _modality(self, ctx: _DocContext, si: int, i: int) -> tuple[str, bool]:
         lex = self.lex
@@ -500,7 +528,9 @@ class Extractor:
         tok = st.toks[i]
         in_q = ctx.in_quote(tok.start)
         anc = set(st.ancestors(i))
-        sub_i = set(st.subtree(i, prune=frozenset({"acl:relcl", "parataxis"})))
+        # a date inside the verb's subject describes the subject ("X, PDG depuis lundi, démissionne")
+        sub_i = set(st.subtree(i, prune=frozenset({"acl:relcl", "parataxis"}),
+                               skip=frozenset(st.child(i, "nsubj", "nsubj:pass") if tok.pos != "NOUN" else ())))
         best: tuple[int, TimeExpression] | None = None
         for t in ctx.times:
             if not (st.s.start <= t.start < st.s.end) or (ctx.in_quote(t.start) and not in_q):
@@ -567,6 +597,8 @@ class Extractor:
             if total is None and total_m:
                 total = _num(total_m.group(1))
             inferred = org is None
+            if org is None and ctx.dominant and lex.generic_org_re.search(low[max(0, m.start() - 40):m.start()]):
+                org = ctx.dominant  # "l'entreprise compte 700 salariés": the article's company
             if org is None:
                 org = ctx.recent_org(si, base + m.end())
             if org is None:
@@ -660,6 +692,8 @@ class _DocContext:
     times: list[TimeExpression]
     quotes: list[tuple[int, int]]
     dominant: str | None
+    # organisation mention start -> the person a role statement ties it to ("X, ex-PDG de Y")
+    claimed: dict[int, str] = field(default_factory=dict)
 
     def in_quote(self, offset: int) -> bool:
         return any(a <= offset < b for a, b in self.quotes)
@@ -670,10 +704,12 @@ class _DocContext:
                 return i
         return None
 
-    def recent_org(self, si: int, offset: int) -> str | None:
-        """The organisation named last before this point (this and the three previous sentences)."""
+    def recent_org(self, si: int, offset: int, person: str | None = None) -> str | None:
+        """The organisation named last before this point (this and the three previous sentences),
+        leaving out one that a role statement ties to another person ("Y, ancien PDG de Z")."""
         for j in range(si, max(-1, si - 4), -1):
-            orgs = [m for m in self.sents[j].mentions if m.kind == "ORG" and m.start < offset]
+            orgs = [m for m in self.sents[j].mentions if m.kind == "ORG" and m.start < offset
+                    and self.claimed.get(m.start, person) == person]
             if orgs:
                 return orgs[-1].text
         return self.dominant

@@ -29,7 +29,7 @@ _REQUIRED = (
     "part_of_whole", "petition", "at_least", "at_most", "approx", "exact", "currencies", "multipliers",
     "vague_amounts", "stake_verbs", "stake_nouns", "percent_words", "age_units", "birthday_lemmas",
     "speech_verbs", "quote_pairs", "min_quote_words", "titles", "legal_forms", "generic_org_nouns",
-    "person_pronouns",
+    "person_pronouns", "org_slots",
 )
 
 
@@ -148,7 +148,18 @@ class Lexicon:
         self.titles = frozenset(norm(v) for v in data["titles"])
         self.legal_forms = frozenset(norm(v) for v in data["legal_forms"])
         self.generic_org = frozenset(norm(v) for v in data["generic_org_nouns"])
+        self.generic_org_re = _phrase_re(self.generic_org)
         self.person_pronouns = frozenset(norm(v) for v in data["person_pronouns"])
+        slots = data["org_slots"]
+        heads = list(slots.get("heads", ())) + [s for s, lab in self.role_of.items() if lab not in self.public_roles]
+        heads += list(self.staff)
+        link = alternation(slots.get("linkers", ())).replace("'", "'\\s*")
+        # the text just before an organisation name ends with one of these (on norm()ed text)
+        slot = (rf"(?<![\w-])(?:(?:{alternation(heads, plural=True)})\s+(?:{link})"
+                rf"|(?:{alternation(slots.get('bare', ()))}))\s*")
+        self.org_slot_re = re.compile(slot)
+        self.org_before_re = re.compile(slot + "$")
+        self.org_after_re = re.compile(rf"^\s+(?:{alternation(slots.get('after', ()))})(?![\w-])")
 
     def canonical_role(self, text: str) -> str | None:
         """The canonical label of a role as users type it: "PDG", "CEO", "directeur général"."""

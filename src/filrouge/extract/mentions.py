@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -56,29 +56,72 @@ class Mention:
     key: str  # family name (PER) or folded name (ORG)
 
 
-def type_votes(items: Iterable[tuple[str, str]]) -> dict[str, str]:
-    """(name, spaCy label) pairs -> family-name key -> PER or ORG."""
-    votes: dict[str, Counter[str]] = defaultdict(Counter)
+Votes = dict[str, tuple[float, float]]  # family-name key -> (person votes, organisation votes)
+
+SLOT_WEIGHT = 3.0  # an organisation slot ("PDG de X") weighs like a two-word PER mention
+_CAP_NAME = re.compile(r"[^\W\d_][\w&.\-]*(?:[ \u00a0][^\W\d_][\w&.\-]*){0,3}")
+
+
+def type_votes(items: Iterable[tuple[str, str]]) -> Votes:
+    """(name, spaCy label) pairs -> family-name key -> (PER votes, ORG votes)."""
+    votes: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
     for name, label in items:
         k = person_key(name)
         if not k:
             continue
         if label == "PER":
-            votes[k]["PER"] += 3 if len(name.split()) > 1 else 1
+            votes[k][0] += 3 if len(name.split()) > 1 else 1
         elif label in ("ORG", "MISC"):
-            votes[k]["ORG"] += 1
+            votes[k][1] += 1
+        elif label == "SLOT":
+            votes[k][1] += SLOT_WEIGHT
         else:
-            votes[k]["LOC"] += 0.5  # type: ignore[assignment]
+            votes[k]  # LOC alone decides nothing, but the key is known
+    return {k: (v[0], v[1]) for k, v in votes.items()}
+
+
+def decide(votes: Votes, prior: Votes | None = None) -> dict[str, str]:
+    """The type of each key: the store-wide votes (``prior``) when known, else this article's."""
     out = {}
-    for k, c in votes.items():
-        per, org = c["PER"], c["ORG"]
+    for k, local in votes.items():
+        per, org = prior[k] if prior and k in prior else local
         if per or org:
             out[k] = "PER" if per >= org else "ORG"
     return out
 
 
-def find_mentions(body: str, sentences: tuple[Sentence, ...], entities: tuple[Entity, ...],
-                  lex: Lexicon) -> list[Mention]:
+def _capitalised(text: str) -> bool:
+    return text[:1].isupper()
+
+
+def _slot_names(body: str, lex: Lexicon, taken: list[tuple[int, int]]) -> list[Entity]:
+    """Capitalised names in an organisation slot that the recogniser did not tag at all."""
+    out: list[Entity] = []
+    for slot in lex.org_slot_re.finditer(norm(body)):
+        a = slot.end()
+        m = _CAP_NAME.match(body, a)
+        if not m or not _capitalised(m.group()) or any(s <= a < e for s, e in taken):
+            continue
+        words = []
+        for w in m.group().split():
+            if not _capitalised(w):
+                break
+            words.append(w)
+        name = _EDGE.sub("", " ".join(words))
+        if len(name) < 2 or fold(name) in lex.generic_org or lex.role_label(name):
+            continue
+        out.append(Entity(a, a + len(name), name, "ORG"))
+        taken.append((a, a + len(name)))
+    return out
+
+
+KNOWN_NAME = 3.0  # store-wide votes that make a name known even where the tagger doubts it
+
+
+def article_votes(body: str, sentences: tuple[Sentence, ...], entities: tuple[Entity, ...],
+                  lex: Lexicon, prior: Votes | None = None) -> tuple[list[tuple[Entity, str]], Votes]:
+    """The usable name mentions of one article and its type votes, organisation slots included.
+    A mention the tagger gives without a proper noun is kept when the store knows the name."""
     tokens = {t.start: t for s in sentences for t in s.tokens}
     sent_starts = {s.tokens[0].start for s in sentences if s.tokens}
     kept: list[tuple[Entity, str]] = []
@@ -92,10 +135,27 @@ def find_mentions(body: str, sentences: tuple[Sentence, ...], entities: tuple[En
             continue
         toks = [t for off, t in tokens.items() if e.start <= off < e.end]
         proper = any(t.pos == "PROPN" for t in toks)
-        if not proper and (e.start in sent_starts or len(toks) == 1 and toks[0].pos not in ("NOUN", "X")):
+        known = prior is not None and sum(prior.get(person_key(name), (0.0, 0.0))) >= KNOWN_NAME
+        if not proper and not known and (e.start in sent_starts or len(toks) == 1 and toks[0].pos not in ("NOUN", "X")):
             continue
         kept.append((e, name))
-    types = type_votes((name, e.label) for e, name in kept)
+    kept += [(e, e.text) for e in _slot_names(body, lex, [(e.start, e.end) for e in entities])]
+    low = norm(body)
+    labels = [(name, e.label) for e, name in kept]
+    for e, name in kept:
+        if e.label == "PER" and len(name.split()) > 1:
+            continue  # "Paul Renard, directeur de X": the full name is a person's
+        line_start = body.rfind("\n", 0, e.start) + 1
+        before = low[max(line_start, e.start - 80):e.start]
+        if lex.org_before_re.search(before) or lex.org_after_re.match(low[e.end:e.end + 40]):
+            labels.append((name, "SLOT"))
+    return kept, type_votes(labels)
+
+
+def find_mentions(body: str, sentences: tuple[Sentence, ...], entities: tuple[Entity, ...],
+                  lex: Lexicon, prior: Votes | None = None) -> list[Mention]:
+    kept, votes = article_votes(body, sentences, entities, lex, prior)
+    types = decide(votes, prior)
     out: list[Mention] = []
     for e, name in kept:
         kind = types.get(person_key(name))

@@ -22,6 +22,8 @@ except ImportError:  # pragma: no cover
 
 
 PARAGRAPHS = "filrouge_paragraphs"
+_NO_START = frozenset(",;:)]}»”")
+_NO_START = frozenset(",;:)]}»”")
 
 
 def mark_paragraphs(doc: Any) -> Any:
@@ -86,17 +88,44 @@ class Parser:
     @staticmethod
     def to_record(sdoc: Any, d: CleanDocument) -> ParsedDocument:
         sentences: list[Sentence] = []
-        for i, sent in enumerate(s for s in sdoc.sents if s.text.strip()):
-            base = sent.start
+        for i, (a, b, joins) in enumerate(_sentence_spans(sdoc)):
+            base = a
             # morphology is kept for verbs only (tense, mood): it is what later stages read,
             # and turning every token's morphology into a string costs a tenth of the parse
             toks = tuple(
-                Token(t.idx, t.idx + len(t.text), t.lemma_, t.pos_, t.dep_, t.head.i - base,
-                      str(t.morph) if t.pos in _VERBAL else "")
-                for t in sent if not t.is_space
+                Token(t.idx, t.idx + len(t.text), t.lemma_, t.pos_, "dep" if t.i in joins else t.dep_,
+                      (joins[t.i] if t.i in joins else t.head.i) - base, str(t.morph) if t.pos in _VERBAL else "")
+                for t in sdoc[a:b] if not t.is_space
             )
-            start = sent.start_char
-            end = sent.end_char
+            start = sdoc[a].idx
+            end = sdoc[b - 1].idx + len(sdoc[b - 1].text)
             sentences.append(Sentence(i, start, end, d.body[start:end], toks))
         ents = tuple(Entity(e.start_char, e.end_char, e.text, e.label_) for e in sdoc.ents if e.text.strip())
         return ParsedDocument(doc=d, sentences=tuple(sentences), entities=ents)
+
+
+def _sentence_spans(sdoc: Any) -> list[tuple[int, int, dict[int, int]]]:
+    """The parser's sentences as token spans, with a piece that starts with a comma, colon,
+    semicolon or closing bracket joined to the piece before it on the same line ("Samedi" +
+    ", X a limogé Y" is one sentence): the earlier piece's root is attached to the later one's
+    (returned as root token -> new head)."""
+    spans: list[tuple[int, int, dict[int, int]]] = []
+    for sent in sdoc.sents:
+        if not sent.text.strip():
+            continue
+        first = next((t for t in sent if not t.is_space), None)
+        if spans and first is not None and first.text[:1] in _NO_START and not sdoc[sent.start - 1].is_space:
+            a, _b, joins = spans[-1]
+            for t in sdoc[a:sent.start]:
+                if t.head.i == t.i:
+                    joins[t.i] = sent.root.i
+            spans[-1] = (a, sent.end, joins)
+        else:
+            spans.append((sent.start, sent.end, {}))
+    # trailing space tokens are not part of a sentence's text
+    out = []
+    for a, b, joins in spans:
+        while b - 1 > a and sdoc[b - 1].is_space:
+            b -= 1
+        out.append((a, b, joins))
+    return out

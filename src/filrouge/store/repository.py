@@ -15,7 +15,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, S
 
 from ..errors import StoreError
 from ..models import Entity, Fact, ParsedDocument, Sentence, Token
-from .schema import MIGRATIONS, SCHEMA_VERSION, documents, entities, facts, meta, origins, sentences
+from .schema import MIGRATIONS, SCHEMA_VERSION, documents, entities, facts, meta, name_votes, origins, sentences
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,23 +169,44 @@ class Store:
                         for e in p.entities
                     ])
                 _insert_facts(conn, doc_id, p.facts)
+                _insert_votes(conn, doc_id, p.votes)
             # links last: every document they name now exists
             for doc_id, (dup, sim) in links.items():
                 conn.execute(update(documents).where(documents.c.id == doc_id)
                              .values(duplicate_of=dup, similarity=sim))
 
-    def replace_facts(self, doc_id: str, new: Iterable[Fact]) -> None:
-        """The facts of one stored document, replaced in one transaction (``filrouge extract``)."""
+    def replace_facts(self, doc_id: str, new: Iterable[Fact],
+                      votes: Iterable[tuple[str, float, float, str | None]] | None = None) -> None:
+        """The facts (and, when given, the name votes) of one stored document, replaced in
+        one transaction (``filrouge extract``, settling name types after an ingest)."""
         with self.engine.begin() as conn:
             conn.execute(facts.delete().where(facts.c.doc_id == doc_id))
             _insert_facts(conn, doc_id, tuple(new))
+            if votes is not None:
+                conn.execute(name_votes.delete().where(name_votes.c.doc_id == doc_id))
+                _insert_votes(conn, doc_id, tuple(votes))
+
+    def name_votes(self) -> dict[str, tuple[float, float]]:
+        """Store-wide evidence per name key: (person votes, organisation votes)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(name_votes.c.key, func.sum(name_votes.c.per), func.sum(name_votes.c.org))
+                                .group_by(name_votes.c.key)).all()
+        return {k: (float(p), float(o)) for k, p, o in rows}
+
+    def vote_rows(self) -> list[tuple[str, str, str | None]]:
+        """(document, name key, type its facts were extracted with) for every stored vote."""
+        with self.engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(select(name_votes.c.doc_id, name_votes.c.key, name_votes.c.used))]
 
     # ---- reading ---------------------------------------------------------------------
-    def analyses(self) -> Iterator[tuple[str, str, str | None, tuple[Sentence, ...], tuple[Entity, ...]]]:
-        """(id, body, published, sentences, entities) of every stored document, in order."""
+    def analyses(self, ids: Iterable[str] | None = None
+                 ) -> Iterator[tuple[str, str, str | None, tuple[Sentence, ...], tuple[Entity, ...]]]:
+        """(id, body, published, sentences, entities) of every stored document (or of ``ids``), in order."""
+        q = select(documents.c.id, documents.c.body, documents.c.published).order_by(documents.c.seq)
+        if ids is not None:
+            q = q.where(documents.c.id.in_(list(ids)))
         with self.engine.connect() as conn:
-            docs = conn.execute(select(documents.c.id, documents.c.body, documents.c.published)
-                                .order_by(documents.c.seq)).all()
+            docs = conn.execute(q).all()
         for doc_id, body, published in docs:
             sents = tuple(
                 Sentence(r["idx"], r["start"], r["end"], r["text"],
@@ -297,6 +318,13 @@ def _insert_facts(conn: Any, doc_id: str, items: tuple[Fact, ...]) -> None:
              "modality": f.modality, "org_inferred": int(f.org_inferred),
              "detail": json.dumps(f.detail, ensure_ascii=False)}
             for f in items
+        ])
+
+
+def _insert_votes(conn: Any, doc_id: str, items: tuple[tuple[str, float, float, str | None], ...]) -> None:
+    if items:
+        conn.execute(insert(name_votes), [
+            {"doc_id": doc_id, "key": k[:200], "per": per, "org": org, "used": used} for k, per, org, used in items
         ])
 
 

@@ -117,6 +117,20 @@ Index("ix_facts_doc", facts.c.doc_id)
 Index("ix_facts_type", facts.c.type)
 
 
+# Per article, per name (family-name key): the evidence that it names a person or an
+# organisation, and the type the article's facts were extracted with. Summed over the store,
+# the votes type a name that one article alone gets wrong; `used` finds articles to redo.
+name_votes = Table(
+    "name_votes",
+    metadata,
+    Column("doc_id", String(64), ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+    Column("key", String(200), primary_key=True),
+    Column("per", Float, nullable=False),
+    Column("org", Float, nullable=False),
+    Column("used", String(3)),
+)
+
+
 def _v1(conn: Connection) -> None:
     metadata.create_all(conn, tables=[meta, documents, origins, sentences, entities])
     if conn.dialect.name == "sqlite":
@@ -143,9 +157,14 @@ def _v2(conn: Connection) -> None:
     metadata.create_all(conn, tables=[facts])
 
 
+def _v3(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[name_votes])
+
+
 # (version, description, function). Append only: never edit a released migration.
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "documents, origins, sentences (full-text indexed), entities", _v1),
     (2, "facts (events, roles, numbers, quotes) extracted from sentences", _v2),
+    (3, "name_votes (person or organisation evidence per article)", _v3),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -13,7 +13,7 @@ def load_story(store: Store, aliases: Path | None = None) -> Story:
     facts = store.facts()
     names = [(f["person"], "person") for f in facts if f["person"]]
     names += [(f["org"], "organisation") for f in facts if f["org"]]
-    resolver = Resolver(store.entity_names(), names, load_aliases(aliases))
+    resolver = Resolver(store.entity_names(), names, load_aliases(aliases), prior=store.name_votes())
     return Story(facts, resolver)
 
 

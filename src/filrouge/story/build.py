@@ -35,6 +35,10 @@ BOARD_ROLES = ("chair", "vice-chair", "lead director", "board member")
 PERSON_EVENTS = ("appointment", "dismissal", "resignation", "removal", "hire", "departure", "return", "succession")
 
 
+def _textual(facts: list[dict[str, Any]]) -> bool:
+    return any(f["date_basis"] == "text" for f in facts)
+
+
 def _d(s: str | None) -> date | None:
     try:
         return date.fromisoformat(s[:10]) if s else None
@@ -158,10 +162,14 @@ class Story:
     # ---- events --------------------------------------------------------------------
     def _events(self) -> list[Event]:
         groups: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
+        # "écarté" with no post named, of someone another source says was dismissed: the dismissal
+        dismissed = {(f["person"], f["org"]) for f in self.facts if f["type"] == "dismissal"}
         for f in self.facts:
             if f["type"] in ("role", "age") or f["negated"] or f["modality"] == "hypothetical":
                 continue
-            if f["type"] in PERSON_EVENTS or f["type"] in ("founding", "acquisition"):
+            if f["type"] == "removal" and not f["role"] and (f["person"], f["org"]) in dismissed:
+                key = ("dismissal", f["person"], f["org"])
+            elif f["type"] in PERSON_EVENTS or f["type"] in ("founding", "acquisition"):
                 key = (f["type"], f["person"], f["org"])
             elif f["type"] == "quote":
                 key = ("quote", f["person"], " ".join(f["detail"].get("quote", "").lower().split())[:80])
@@ -171,7 +179,8 @@ class Story:
             groups[key].append(f)
         events: list[Event] = []
         for key, fs in groups.items():
-            person = key[1] if fs[0]["type"] in PERSON_EVENTS or fs[0]["type"] in ("quote", "founding", "acquisition") else None
+            etype = key[0]
+            person = key[1] if etype in PERSON_EVENTS or etype in ("quote", "founding", "acquisition") else None
             org = fs[0]["org"]
             # split on stated days more than a week apart
             stated = sorted({f["date"] for f in fs if f["date"] and f["date_basis"] in ("text", "context")})
@@ -182,14 +191,14 @@ class Story:
                 else:
                     clusters.append([d])
             if not clusters:
-                ev = Event(fs[0]["type"], person, org, list(fs))
+                ev = Event(etype, person, org, list(fs))
                 dated = sorted(f["date"] for f in fs if f["date"])
                 if dated:
                     ev.date = ev.date_end = dated[0]
                     ev.granularity, ev.date_basis = "day", "published"
                 events.append(ev)
                 continue
-            evs = [Event(fs[0]["type"], person, org) for _ in clusters]
+            evs = [Event(etype, person, org) for _ in clusters]
             for f in fs:
                 d = f["date"] if f["date_basis"] in ("text", "context") else None
                 if d:
@@ -201,14 +210,17 @@ class Story:
                 evs[i].facts.append(f)
             for ev in evs:
                 days = ev.stated_days()
-                ranked = sorted(days, key=lambda d: (-len({f["duplicate_of"] or f["doc_id"] for f in days[d]}),
+                # a day the text states beats a day read from context; then more independent sources
+                ranked = sorted(days, key=lambda d: (not _textual(days[d]),
+                                                     -len({f["duplicate_of"] or f["doc_id"] for f in days[d]}),
                                                      days[d][0]["granularity"] != "day", d))
                 best = ranked[0]
                 ev.date, ev.date_end = best, days[best][0]["date_end"]
                 ev.granularity = days[best][0]["granularity"]
                 ev.date_basis = "text" if any(f["date_basis"] == "text" for f in days[best]) else "context"
                 for d in ranked[1:]:
-                    if days[d][0]["granularity"] == "day" and ev.granularity == "day":
+                    # a day only guessed from context does not contradict a stated one
+                    if days[d][0]["granularity"] == "day" and ev.granularity == "day" and _textual(days[d]):
                         ev.alternatives[d] = days[d]
             events.extend(evs)
         events.sort(key=lambda e: (e.date is None, e.date or "", e.type))
@@ -382,6 +394,32 @@ class Story:
             item = self._compare(kind, subject, other, fs)
             if item:
                 out.append(item)
+        out.extend(self._holder_conflicts())
+        return out
+
+    def _holder_conflicts(self) -> list[dict[str, Any]]:
+        """Sources that name different people for one post on one day: appointments dated the
+        same day, or role statements with the organisation named, in articles of the same day."""
+        claims: dict[tuple[str, str, str, bool], dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+        for ev in self.events:
+            if ev.type == "appointment" and ev.person and ev.org and ev.role and ev.role not in self.collective \
+                    and ev.date and ev.granularity == "day" and ev.date_basis == "text":
+                claims[(ev.org, ev.role, ev.date, ev.interim)][ev.person].extend(ev.facts)
+        for f in self.facts:
+            if f["type"] == "role" and f["person"] and f["org"] and not f["org_inferred"] and f["role"] \
+                    and f["role"] not in self.collective and f["published"] and not f["detail"].get("former"):
+                claims[(f["org"], f["role"], str(f["published"])[:10], bool(f["interim"]))][f["person"]].append(f)
+        out = []
+        for (org, role, day, interim), people in sorted(claims.items()):
+            if len(people) < 2:
+                continue
+            witnesses = {p: {f["duplicate_of"] or f["doc_id"] for f in fs} for p, fs in people.items()}
+            # each name from its own source: one article naming two holders is not a disagreement
+            if not any(not (w1 & w2) for a, w1 in witnesses.items() for b, w2 in witnesses.items() if a < b):
+                continue
+            about = f"who was {'interim ' if interim else ''}{role} of {org} on {day}"
+            out.append({"kind": "conflict", "about": about, "values": [
+                {"value": p, "sources": [source_of(f) for f in fs]} for p, fs in sorted(people.items())]})
         return out
 
     def _compare(self, kind: str, subject: str | None, other: str | None, fs: list[dict[str, Any]]) -> dict[str, Any] | None:

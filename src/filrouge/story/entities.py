@@ -24,7 +24,7 @@ import yaml
 
 from ..errors import InputError
 from ..extract.lexicon import Lexicon, load_lexicon
-from ..extract.mentions import clean_name, fold, org_key, person_key, type_votes
+from ..extract.mentions import Votes, clean_name, decide, fold, org_key, person_key, type_votes
 
 
 @dataclass
@@ -59,11 +59,14 @@ class Resolver:
     """Maps any surface name to its entity's canonical name."""
 
     def __init__(self, names: Iterable[tuple[str, str]], fact_names: Iterable[tuple[str, str]],
-                 aliases: dict[str, Any] | None = None, lex: Lexicon | None = None) -> None:
+                 aliases: dict[str, Any] | None = None, lex: Lexicon | None = None,
+                 prior: Votes | None = None) -> None:
         self.lex = lex or load_lexicon("fr")
         names = [(clean_name(t, self.lex), lab) for t, lab in names]
-        names = [(n, lab) for n, lab in names if n and "\n" not in n]
-        votes = type_votes(names)
+        names = [(n, lab) for n, lab in names
+                 if len(n) >= 2 and "\n" not in n and (n[:1].isupper() or n[:1].isdigit())]
+        # a name's type: the store's votes (organisation slots included) when known, else the labels
+        votes = decide(type_votes(names), prior)
         counts: Counter[tuple[str, str]] = Counter()
         for n, lab in names:
             kind = votes.get(person_key(n))
