@@ -537,6 +537,98 @@ def eval_(
     out.print(table)
 
 
+def _store_and_story(db: str | None, aliases: Path | None) -> tuple[Any, Any]:
+    from .config import Settings
+    from .store.repository import Store
+    from .story import load_story
+
+    try:
+        store = Store(Settings.from_env(db).db_url)
+        return store, load_story(store, aliases)
+    except FilrougeError as exc:
+        _fail(str(exc))
+        raise  # unreachable
+
+
+@app.command()
+def report(
+    out_path: Annotated[Path, typer.Option("--out", "-o", help="The HTML file to write.")] = Path("story.html"),
+    db: DbOption = None,
+    aliases: AliasOption = None,
+    title: Annotated[Optional[str], typer.Option("--title", help="Title of the report (default: from the story).")] = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Write the story as one self-contained HTML file (timeline, role chart, conflicts, people,
+    articles, provenance of everything): no network, opens from disk, can be mailed."""
+    from .views.report import write_report
+
+    store, story = _store_and_story(db, aliases)
+    try:
+        stats = write_report(store, story, out_path, title)
+    except OSError as exc:
+        _fail(f"{out_path}: cannot write ({exc.strerror or exc})")
+    stats["path"] = str(out_path.resolve())
+    if json_out:
+        _print_json(stats)
+        return
+    out.print(f"report written: {stats['path']} ({stats['bytes'] / 1024:.0f} KiB; {stats['events']} events, "
+              f"{stats['intervals']} role intervals, {stats['conflicts']} conflicts/updates, "
+              f"{stats['articles']} articles)", highlight=False)
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="json | csv | timelinejs | graphml")] = "json",
+    out_path: Annotated[Optional[Path], typer.Option("--out", "-o", help="File to write (default: standard output).")] = None,
+    db: DbOption = None,
+    aliases: AliasOption = None,
+) -> None:
+    """Export the story: json (everything, with provenance), csv (one row per event and role
+    interval), timelinejs (Knight Lab TimelineJS JSON), graphml (Gephi, networkx)."""
+    from .views.export import FORMATS, WRITERS
+
+    if fmt not in FORMATS:
+        _fail(f"--format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
+    store, story = _store_and_story(db, aliases)
+    text = WRITERS[fmt](store, story)
+    if out_path is None:
+        sys.stdout.write(text)
+        return
+    try:
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        out_path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        _fail(f"{out_path}: cannot write ({exc.strerror or exc})")
+    err.print(f"{fmt} written: {out_path}", highlight=False)
+
+
+@app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option("--host", help="Address to bind (loopback by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port.")] = 8000,
+    token: Annotated[Optional[str], typer.Option("--token", envvar="FILROUGE_TOKEN", show_envvar=True,
+                                                 help="Enable POST /api/ingest, for requests bearing this token.")] = None,
+    aliases: AliasOption = None,
+) -> None:
+    """Serve the story as a web app: the report's views, full-text search, filters, a JSON API
+    (OpenAPI at /docs, /openapi.json) and, with --token, an upload endpoint."""
+    import uvicorn
+
+    from .config import Settings
+    from .views.web import create_app
+
+    try:
+        application = create_app(Settings.from_env(db), token=token, aliases=aliases)
+    except FilrougeError as exc:
+        _fail(str(exc))
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        err.print(f"[yellow]warning:[/] serving on {host}: reachable from other machines", highlight=False)
+    err.print(f"filrouge serving on http://{host}:{port}/ (uploads {'on' if token else 'off'}); Ctrl-C stops",
+              highlight=False)
+    uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
 def main() -> None:
     try:
         app()

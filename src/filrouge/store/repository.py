@@ -268,6 +268,33 @@ class Store:
             out[key] = json.loads(out[key])
         return out
 
+    def bodies(self, ids: Iterable[str]) -> dict[str, str]:
+        """Clean bodies of the given documents (id -> body)."""
+        ids = list(ids)
+        out: dict[str, str] = {}
+        with self.engine.connect() as conn:
+            for i in range(0, len(ids), 500):
+                q = select(documents.c.id, documents.c.body).where(documents.c.id.in_(ids[i:i + 500]))
+                out.update({r[0]: r[1] for r in conn.execute(q)})
+        return out
+
+    def article_texts(self) -> dict[str, dict[str, Any]]:
+        """Every document's clean body, removed parts and comment count (the report's article view)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(documents.c.id, documents.c.body, documents.c.removed, documents.c.comments)
+                                .order_by(documents.c.seq))
+            return {r[0]: {"body": r[1], "removed": json.loads(r[2]), "comments": len(json.loads(r[3]))}
+                    for r in rows}
+
+    def state(self) -> tuple[int, int, int]:
+        """(documents, facts, highest sequence number): changes whenever the store does."""
+        with self.engine.connect() as conn:
+            n = conn.execute(select(func.count(), func.coalesce(func.max(documents.c.seq), 0))
+                             .select_from(documents)).one()
+            f = conn.execute(select(func.count(), func.coalesce(func.max(facts.c.id), 0))
+                             .select_from(facts)).one()
+        return int(n[0]), int(f[0]) * 1_000_003 + int(f[1]), int(n[1])
+
     def count(self, table: str = "documents") -> int:
         tbl = {"documents": documents, "sentences": sentences, "entities": entities, "origins": origins,
                "facts": facts}[table]

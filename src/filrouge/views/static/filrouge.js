@@ -1,0 +1,412 @@
+/* filrouge views: the report (data embedded in the page) and the web app (data from /api).
+   Every piece of article text, name, title or URL is put in the page as a text node or an
+   attribute value; nothing from the data is ever parsed as HTML. Links are made only for
+   http(s) URLs. */
+(function () {
+  "use strict";
+  var PAGE = 150;          // items rendered at once in long lists
+  var APP = document.body.getAttribute("data-mode") === "app";
+  var BASE = APP ? (document.body.getAttribute("data-base") || "") : "";
+  var S = null;            // the story payload
+  var state = {org: "", person: "", type: "", from: "", to: ""};
+
+  function el(tag, attrs, kids) {
+    var e = document.createElement(tag);
+    if (attrs) for (var k in attrs) {
+      if (k === "cls") e.className = attrs[k];
+      else if (k === "text") e.textContent = attrs[k];
+      else if (k.slice(0, 2) === "on") e.addEventListener(k.slice(2), attrs[k]);
+      else e.setAttribute(k, attrs[k]);
+    }
+    (kids || []).forEach(function (c) {
+      if (c === null || c === undefined || c === false) return;
+      e.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
+    });
+    return e;
+  }
+  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); return node; }
+  function safeUrl(u) {
+    if (!u) return null;
+    try { var p = new URL(u, "http://invalid.example/"); } catch (e) { return null; }
+    return (p.protocol === "http:" || p.protocol === "https:") && /^https?:/i.test(u) ? p.href : null;
+  }
+  function fmtDay(d) {
+    if (!d) return "undated";
+    if (d.length === 4) return d;
+    if (d.length === 7) return new Date(d + "-15T12:00:00Z").toLocaleDateString("en-GB", {month: "long", year: "numeric", timeZone: "UTC"});
+    var t = new Date(d.slice(0, 10) + "T12:00:00Z");
+    if (isNaN(t)) return d;
+    return t.toLocaleDateString("en-GB", {weekday: "long", day: "numeric", month: "long", year: "numeric", timeZone: "UTC"});
+  }
+  function pages(container, items, render) {
+    var shown = 0;
+    var more = el("button", {cls: "more", type: "button"});
+    function next() {
+      var end = Math.min(items.length, shown + PAGE);
+      for (; shown < end; shown++) container.insertBefore(render(items[shown], shown), more);
+      more.textContent = "Show more (" + (items.length - shown) + " left)";
+      more.style.display = shown < items.length ? "" : "none";
+    }
+    more.addEventListener("click", next);
+    container.appendChild(more);
+    next();
+  }
+
+  /* ---------------------------------------------------------------- provenance panel */
+  function sourceNode(s) {
+    var url = safeUrl(s.url);
+    var meta = el("div", {cls: "meta"}, [
+      el("b", {text: s.source || "unknown source"}), " · ", (s.published || "no date").slice(0, 16),
+      s.date_text ? " · date read from “" + s.date_text + "”" : "",
+      s.date_basis === "published" ? " · dated by publication" : ""]);
+    var title = url ? el("a", {href: url, target: "_blank", rel: "noopener noreferrer", text: s.title || url})
+                    : el("span", {text: s.title || "(untitled)"});
+    var ctx = el("div", {cls: "ctx"}, [
+      s.before !== undefined ? "…" + s.before : "",
+      el("mark", {text: s.hit !== undefined ? s.hit : (s.text || "")}),
+      s.after !== undefined ? s.after + "…" : ""]);
+    var open = el("button", {cls: "more", type: "button", text: "Open the article", onclick: function () { showArticle(s.doc); }});
+    return el("div", {cls: "source"}, [meta, el("div", {}, [title]), ctx, open]);
+  }
+  function showSources(title, sources, extra) {
+    var p = clear(document.getElementById("panel"));
+    p.appendChild(el("h3", {text: title}));
+    if (extra) p.appendChild(extra);
+    if (!sources || !sources.length) p.appendChild(el("p", {cls: "empty", text: "No source sentence."}));
+    (sources || []).forEach(function (s) { p.appendChild(sourceNode(s)); });
+  }
+
+  /* ---------------------------------------------------------------- filters */
+  function evMatches(e) {
+    if (state.org && e.org !== state.org) return false;
+    if (state.person && e.person !== state.person) return false;
+    if (state.type && e.type !== state.type) return false;
+    var d = e.date ? e.date.slice(0, 10) : null;
+    if ((state.from || state.to) && !d) return false;
+    if (state.from && (e.date_end || d).slice(0, 10) < state.from) return false;
+    if (state.to && d > state.to) return false;
+    return true;
+  }
+  function fillSelect(id, values) {
+    var s = document.getElementById(id);
+    values.forEach(function (v) { s.appendChild(el("option", {value: v, text: v})); });
+    s.addEventListener("change", function () { state[id.slice(2)] = s.value; renderTimeline(); renderRoles(); });
+  }
+  function setupFilters() {
+    var orgs = {}, people = {}, types = {};
+    S.events.forEach(function (e) { if (e.org) orgs[e.org] = 1; if (e.person) people[e.person] = 1; types[e.type] = 1; });
+    S.lanes.forEach(function (l) { orgs[l.org] = 1; });
+    fillSelect("f-org", Object.keys(orgs).sort());
+    fillSelect("f-person", Object.keys(people).sort());
+    fillSelect("f-type", Object.keys(types).sort());
+    ["from", "to"].forEach(function (k) {
+      var i = document.getElementById("f-" + k);
+      i.addEventListener("change", function () { state[k] = i.value; renderTimeline(); });
+    });
+    document.getElementById("f-clear").addEventListener("click", function () {
+      state = {org: "", person: "", type: "", from: "", to: ""};
+      ["f-org", "f-person", "f-type", "f-from", "f-to"].forEach(function (id) { document.getElementById(id).value = ""; });
+      renderTimeline(); renderRoles();
+    });
+  }
+
+  /* ---------------------------------------------------------------- timeline */
+  function eventNode(e) {
+    var who = [e.person, e.role ? (e.person ? ", " : "") + e.role : "", e.org ? (e.person || e.role ? " · " : "") + e.org : ""].join("");
+    var value = e.value || e.quote || e.amount_text || "";
+    var tags = [];
+    if (e.interim) tags.push(el("span", {cls: "tag interim", text: "interim"}));
+    if (e.modality && e.modality !== "stated") tags.push(el("span", {cls: "tag", text: e.modality}));
+    var alt = Object.keys(e.conflicting_dates || {});
+    if (alt.length) tags.push(el("span", {cls: "tag warn", text: "sources disagree: " + alt.join(", ")}));
+    if (e.granularity && e.granularity !== "day") tags.push(el("span", {cls: "tag", text: e.granularity}));
+    if (e.date_basis === "published") tags.push(el("span", {cls: "tag", text: "dated by publication"}));
+    var node = el("div", {cls: "event t-" + e.type, "data-event": String(e.id), tabindex: "0"}, [
+      el("span", {cls: "type", text: e.type}),
+      el("span", {}, [el("span", {cls: "who", text: who || "—"}), value ? " — " + value : ""].concat(tags)),
+      el("span", {cls: "support", text: e.support + (e.support === 1 ? " source" : " sources")})]);
+    function open() {
+      document.querySelectorAll(".event.selected").forEach(function (n) { n.classList.remove("selected"); });
+      node.classList.add("selected");
+      var srcs = e.sources.slice();
+      alt.forEach(function (d) { srcs = srcs.concat(e.conflicting_dates[d]); });
+      showSources(e.type + (e.person ? " — " + e.person : "") + (e.date ? " (" + e.date.slice(0, 10) + ")" : ""), srcs);
+    }
+    node.addEventListener("click", open);
+    node.addEventListener("keydown", function (k) { if (k.key === "Enter") open(); });
+    return node;
+  }
+  function renderTimeline() {
+    var box = clear(document.getElementById("tab-timeline"));
+    var evs = S.events.filter(evMatches);
+    var dated = evs.filter(function (e) { return e.date; });
+    var undated = evs.filter(function (e) { return !e.date; });
+    if (!evs.length) box.appendChild(el("p", {cls: "empty", text: "No event matches."}));
+    var groups = [], last = null;
+    dated.forEach(function (e) {
+      var d = e.date.slice(0, e.granularity === "year" ? 4 : e.granularity === "month" ? 7 : 10);
+      if (!last || last.day !== d) { last = {day: d, events: []}; groups.push(last); }
+      last.events.push(e);
+    });
+    var list = el("div", {cls: "days"});
+    box.appendChild(list);
+    pages(list, groups, function (g) {
+      var sec = el("div", {cls: "day"}, [el("h3", {text: fmtDay(g.day)})]);
+      g.events.forEach(function (e) { sec.appendChild(eventNode(e)); });
+      return sec;
+    });
+    if (undated.length) {
+      box.appendChild(el("h2", {text: "Undated (" + undated.length + ")"}));
+      var u = el("div", {cls: "day undated"});
+      box.appendChild(u);
+      pages(u, undated, eventNode);
+    }
+  }
+
+  /* ---------------------------------------------------------------- role chart */
+  var SVGNS = "http://www.w3.org/2000/svg";
+  function svg(tag, attrs, kids) {
+    var e = document.createElementNS(SVGNS, tag);
+    for (var k in attrs || {}) e.setAttribute(k, attrs[k]);
+    (kids || []).forEach(function (c) { e.appendChild(typeof c === "string" ? document.createTextNode(c) : c); });
+    return e;
+  }
+  function dayNum(d) { return d ? Date.parse(d.slice(0, 10) + "T00:00:00Z") / 864e5 : null; }
+  var wholePeriod = false;
+  function barSpan(b) {
+    var s = dayNum(b.start || b.start_after), e = dayNum(b.end || b.end_by), by = dayNum(b.start_by);
+    return {s: s, by: by, e: e};
+  }
+  function renderRoles() {
+    var box = clear(document.getElementById("tab-roles"));
+    var lanes = S.lanes.filter(function (l) {
+      return (!state.org || l.org === state.org) &&
+        (!state.person || l.bars.some(function (b) { return b.name === state.person; }));
+    });
+    if (!lanes.length) { box.appendChild(el("p", {cls: "empty", text: "No role known."})); return; }
+    var days = [];
+    lanes.forEach(function (l) { l.bars.forEach(function (b) {
+      ["start", "start_by", "start_after", "end", "end_by"].forEach(function (k) { if (b[k]) days.push(dayNum(b[k])); });
+    }); });
+    var hi = Math.max.apply(null, days), lo = Math.min.apply(null, days);
+    if (!isFinite(lo)) { lo = dayNum(new Date().toISOString()); hi = lo; }
+    var zoomed = !wholePeriod && hi - lo > 60;
+    if (zoomed) lo = hi - 45;  // the story's last weeks; the toggle shows the whole period
+    if (state.from) lo = dayNum(state.from);
+    if (state.to) hi = dayNum(state.to);
+    var pad = Math.max(1, Math.round((hi - lo) * 0.06));
+    lo -= pad; hi += pad;
+    var labelW = 210, W = Math.max(720, box.clientWidth || 900) - 30, plotW = W - labelW - 16;
+    var x = function (d) { return labelW + Math.max(0, Math.min(1, (d - lo) / Math.max(1, hi - lo))) * plotW; };
+    var BAR = 20, GAP = 4;
+    // stack the bars of a lane on sub-rows so that none overlaps
+    var layout = lanes.map(function (l) {
+      var ends = [], bars = l.bars.map(function (b) {
+        var sp = barSpan(b);
+        var x0 = sp.s !== null ? x(sp.s) : sp.by !== null ? x(sp.by) - 28 : labelW;
+        var x1 = sp.e !== null ? x(sp.e + 1) : (b.open ? W - 6 : (sp.by !== null ? x(sp.by) + 8 : x0 + 8));
+        x0 = Math.max(labelW, x0);
+        if (x1 - x0 < 8) x1 = x0 + 8;
+        var label = b.name + (b.interim ? " (interim)" : "");
+        var tw = label.length * 7 + 12, place = "inside", a = x0, z = x1;
+        if (x1 - x0 < tw) {
+          if (x1 + tw + 10 <= W) { place = "right"; z = x1 + tw + 10; }
+          else { place = "left"; a = x0 - tw; }
+        }
+        var row = 0;
+        while ((ends[row] || []).some(function (o) { return a < o[1] && o[0] < z; })) row++;
+        (ends[row] = ends[row] || []).push([a, z]);
+        return {b: b, sp: sp, x0: x0, x1: x1, row: row, label: label, place: place};
+      });
+      return {lane: l, bars: bars, rows: Math.max(1, ends.length)};
+    });
+    var H = 26;
+    layout.forEach(function (L) { L.y = H; H += L.rows * (BAR + GAP) + 10; });
+    var root = svg("svg", {width: W, height: H, role: "img", "aria-label": "Who held which role when"});
+    root.appendChild(svg("defs", {}, [svg("pattern", {id: "hatch", width: 6, height: 6, patternUnits: "userSpaceOnUse", patternTransform: "rotate(45)"},
+      [svg("rect", {width: 6, height: 6, fill: "#f6d6a6"}), svg("line", {x1: 0, y1: 0, x2: 0, y2: 6, stroke: "#d98a1c", "stroke-width": 3})])]));
+    var axis = svg("g", {"class": "axis"});
+    var ticks = Math.min(6, Math.max(2, Math.round(hi - lo)));
+    for (var t = 0; t < ticks; t++) {
+      var d = lo + (hi - lo) * t / ticks, xx = x(d);
+      axis.appendChild(svg("line", {x1: xx, x2: xx, y1: 18, y2: H, stroke: "#eef1f5"}));
+      axis.appendChild(svg("text", {x: xx, y: 12, "text-anchor": "middle"}, [new Date(Math.round(d) * 864e5).toISOString().slice(0, 10)]));
+    }
+    root.appendChild(axis);
+    layout.forEach(function (L) {
+      var l = L.lane, y = L.y;
+      root.appendChild(svg("text", {x: 4, y: y + BAR / 2 + 5, "font-weight": 600}, [l.org + " · " + l.role]));
+      root.appendChild(svg("line", {x1: 0, x2: W, y1: y + L.rows * (BAR + GAP) + 4, y2: y + L.rows * (BAR + GAP) + 4, stroke: "#e3e7ec"}));
+      L.bars.forEach(function (it) {
+        var b = it.b, sp = it.sp, by = y + it.row * (BAR + GAP);
+        var sure = !!b.start && (!!b.end || b.open);
+        var dates = (b.start ? "from " + b.start : b.start_by ? "held by " + b.start_by + " (start unknown)" : b.start_after ? "after " + b.start_after : "start unknown") +
+          " — " + (b.end ? "to " + b.end : b.end_by ? "ended by " + b.end_by : b.open ? "still held (open)" : "ended, day unknown");
+        var g = svg("g", {"class": "bar", "data-bar": String(b.id), tabindex: "0"});
+        g.appendChild(svg("title", {}, [it.label + ": " + dates]));
+        g.appendChild(svg("rect", {x: it.x0, y: by, width: it.x1 - it.x0, height: BAR, rx: 3,
+          fill: b.interim ? "url(#hatch)" : "#3b78c2", "fill-opacity": sure ? 1 : 0.8,
+          stroke: b.interim ? "#b86e0b" : "#1f5fa8", "stroke-width": 1, "stroke-dasharray": sure ? "" : "5 3"}));
+        if (!b.start && sp.by !== null) g.appendChild(svg("rect", {x: it.x0, y: by, width: Math.min(28, it.x1 - it.x0), height: BAR, fill: "#fff", "fill-opacity": 0.55}));
+        if (b.open) g.appendChild(svg("path", {d: "M" + (it.x1 - 1) + " " + by + " l7 " + BAR / 2 + " l-7 " + BAR / 2 + "z", fill: b.interim ? "#d98a1c" : "#1f5fa8"}));
+        g.appendChild(svg("text", {x: it.place === "inside" ? it.x0 + 6 : it.place === "right" ? it.x1 + (b.open ? 10 : 4) : it.x0 - 4,
+          "text-anchor": it.place === "left" ? "end" : "start", y: by + BAR / 2 + 4,
+          fill: it.place === "inside" && !b.interim ? "#fff" : "#1d232b", "font-weight": 600}, [it.label]));
+        function open() {
+          document.querySelectorAll(".bar.selected").forEach(function (n) { n.classList.remove("selected"); });
+          g.classList.add("selected");
+          showSources(b.name + " — " + l.role + ", " + l.org, b.sources, el("p", {text: dates + (b.interim ? " · interim" : "")}));
+        }
+        g.addEventListener("click", open);
+        g.addEventListener("keydown", function (k) { if (k.key === "Enter") open(); });
+        root.appendChild(g);
+      });
+    });
+    var toggle = el("button", {cls: "more", type: "button", text: wholePeriod ? "Show the last weeks" : "Show the whole period",
+      onclick: function () { wholePeriod = !wholePeriod; renderRoles(); }});
+    box.appendChild(el("div", {cls: "chart"}, [root]));
+    box.appendChild(el("p", {cls: "legend"}, [el("span", {text: "■ solid: start and end stated"}), el("span", {text: "┅ dashed: start or end uncertain (faded start: held by that day)"}),
+      el("span", {text: "▨ hatched: interim"}), el("span", {text: "▶ arrow: still held"}),
+      zoomed || wholePeriod ? toggle : null]));
+  }
+
+  /* ---------------------------------------------------------------- conflicts */
+  function renderConflicts() {
+    var box = clear(document.getElementById("tab-conflicts"));
+    if (!S.conflicts.length) box.appendChild(el("p", {cls: "empty", text: "The sources agree on everything compared."}));
+    S.conflicts.forEach(function (c) {
+      var vals = el("div", {cls: "values"});
+      c.values.forEach(function (v) {
+        var n = el("div", {cls: "value", tabindex: "0"}, [el("b", {text: String(v.value)}), el("div", {cls: "support",
+          text: v.sources.length + (v.sources.length === 1 ? " source: " : " sources: ") +
+            v.sources.map(function (s) { return s.source || "?"; }).join(", ")})]);
+        n.addEventListener("click", function () { showSources(c.about + ": " + v.value, v.sources); });
+        vals.appendChild(n);
+      });
+      box.appendChild(el("div", {cls: "conflict"}, [el("h3", {}, [el("span", {cls: "kind " + c.kind, text: c.kind}), c.about]), vals]));
+    });
+  }
+
+  /* ---------------------------------------------------------------- entities */
+  function renderEntities() {
+    var box = clear(document.getElementById("tab-entities"));
+    var body = el("tbody");
+    box.appendChild(el("table", {}, [el("thead", {}, [el("tr", {}, ["Name", "Kind", "Mentions", "Also written", "Part of", "Roles"].map(function (h) { return el("th", {text: h}); }))]), body]));
+    pages(body, S.entities, function (e) {
+      return el("tr", {}, [el("td", {}, [el("b", {text: e.name})]), el("td", {text: e.kind}), el("td", {text: String(e.mentions)}),
+        el("td", {text: (e.aliases || []).filter(function (a) { return a !== e.name; }).join(", ")}),
+        el("td", {text: e.part_of || ""}), el("td", {text: (e.roles || []).join("; ")})]);
+    });
+  }
+
+  /* ---------------------------------------------------------------- articles */
+  function articleRow(a) {
+    var kids = [el("td", {}, [el("b", {text: a.title || "(untitled)"}),
+      a.copies.length ? el("details", {cls: "copies"}, [el("summary", {text: a.copies.length + " duplicate" + (a.copies.length > 1 ? "s" : "") + " folded"})].concat(
+        a.copies.map(function (c) {
+          return el("div", {cls: "art", onclick: function (ev) { ev.stopPropagation(); showArticle(c.id); }},
+            [c.source || "?", " · ", (c.published || "no date").slice(0, 10), " · ", c.title || "", c.similarity ? " (similarity " + c.similarity.toFixed(2) + ")" : ""]);
+        }))) : null]),
+      el("td", {text: a.source || ""}), el("td", {text: (a.published || "—").slice(0, 16)}), el("td", {text: a.published_basis}),
+      el("td", {text: String(a.words)})];
+    return el("tr", {cls: "art", "data-doc": a.id, onclick: function () { showArticle(a.id); }}, kids);
+  }
+  function renderArticles() {
+    var box = clear(document.getElementById("tab-articles"));
+    var body = el("tbody");
+    box.appendChild(el("table", {}, [el("thead", {}, [el("tr", {}, ["Title", "Source", "Published", "Date from", "Words"].map(function (h) { return el("th", {text: h}); }))]), body]));
+    if (APP && S.articles_total > S.articles.length) {
+      pagesRemote(body, S.articles, S.articles_total);
+    } else {
+      pages(body, S.articles, articleRow);
+    }
+  }
+  function pagesRemote(body, first, total) {
+    var loaded = 0;
+    var more = el("button", {cls: "more", type: "button"});
+    function add(list) { list.forEach(function (a) { body.appendChild(articleRow(a)); }); loaded += list.length;
+      more.textContent = "Show more (" + (total - loaded) + " left)"; more.style.display = loaded < total ? "" : "none"; }
+    more.addEventListener("click", function () {
+      fetch(BASE + "/api/articles?offset=" + loaded + "&limit=" + PAGE).then(function (r) { return r.json(); })
+        .then(function (d) { add(d.articles); });
+    });
+    document.getElementById("tab-articles").appendChild(more);
+    add(first);
+  }
+  function paragraphs(text) {
+    var box = el("div", {cls: "body"});
+    text.split(/\n+/).forEach(function (p) { if (p.trim()) box.appendChild(el("p", {text: p})); });
+    return box;
+  }
+  function renderArticle(a, rec) {
+    var p = clear(document.getElementById("panel"));
+    var url = safeUrl(a.url);
+    p.appendChild(el("div", {cls: "article-view"}, [
+      el("h3", {text: a.title || "(untitled)"}),
+      el("div", {cls: "source"}, [el("div", {cls: "meta"}, [el("b", {text: a.source || "unknown source"}), " · ",
+        (a.published || "no date"), " (date from " + a.published_basis + ")", a.duplicate_of ? " · copy of another article" : ""]),
+        url ? el("a", {href: url, target: "_blank", rel: "noopener noreferrer", text: url}) : (a.url ? el("span", {text: a.url + " (not a web link)"}) : null)]),
+      rec ? paragraphs(rec.body) : el("p", {cls: "empty", text: "Text not included."}),
+      rec && rec.removed && rec.removed.length ? el("h3", {text: "Removed by the cleaner (" + rec.removed.length + ")"}) : null,
+      rec && rec.removed ? el("div", {}, rec.removed.map(function (r) { return el("div", {cls: "removed"}, [el("b", {text: r.reason + ": "}), r.text]); })) : null,
+      rec && rec.comments ? el("p", {cls: "hint", text: rec.comments + " reader comment(s) kept apart, never read for facts."}) : null]));
+  }
+  function findArticle(id) {
+    var hit = null;
+    S.articles.forEach(function (a) { if (a.id === id) hit = a; a.copies.forEach(function (c) { if (c.id === id) hit = c; }); });
+    return hit;
+  }
+  function showArticle(id) {
+    if (APP) {
+      fetch(BASE + "/api/articles/" + encodeURIComponent(id)).then(function (r) { return r.json(); })
+        .then(function (d) { renderArticle(d, d); });
+    } else {
+      renderArticle(findArticle(id) || {id: id, published_basis: "?"}, (S.bodies || {})[id]);
+    }
+  }
+
+  /* ---------------------------------------------------------------- search (app) */
+  function setupSearch() {
+    var form = document.getElementById("search-form");
+    if (!form) return;
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var q = document.getElementById("search-q").value;
+      var out = clear(document.getElementById("search-results"));
+      fetch(BASE + "/api/search?q=" + encodeURIComponent(q)).then(function (r) { return r.json(); }).then(function (d) {
+        if (!d.hits.length) out.appendChild(el("p", {cls: "empty", text: "No sentence matches."}));
+        d.hits.forEach(function (h) {
+          var line = el("div", {}), pos = 0;
+          h.marks.forEach(function (m) { line.appendChild(document.createTextNode(h.text.slice(pos, m[0])));
+            line.appendChild(el("mark", {text: h.text.slice(m[0], m[1])})); pos = m[1]; });
+          line.appendChild(document.createTextNode(h.text.slice(pos)));
+          out.appendChild(el("div", {cls: "hit", "data-doc": h.doc, onclick: function () { showArticle(h.doc); }},
+            [el("div", {cls: "support", text: (h.source || "?") + " · " + (h.published || "no date").slice(0, 10) + " · " + (h.title || "")}), line]));
+        });
+      });
+    });
+  }
+
+  /* ---------------------------------------------------------------- start */
+  function setupTabs() {
+    document.querySelectorAll("#tabs button").forEach(function (b) {
+      b.addEventListener("click", function () {
+        document.querySelectorAll("#tabs button").forEach(function (x) { x.classList.toggle("active", x === b); });
+        document.querySelectorAll(".tab").forEach(function (t) { t.classList.toggle("active", t.id === "tab-" + b.getAttribute("data-tab")); });
+        if (b.getAttribute("data-tab") === "roles") renderRoles();
+      });
+    });
+  }
+  function start(data) {
+    S = data;
+    var n = S.counts || {};
+    document.getElementById("summary").textContent = (n.articles || 0) + " articles · " + S.events.length + " events · " +
+      S.conflicts.filter(function (c) { return c.kind === "conflict"; }).length + " conflict(s)";
+    setupTabs(); setupFilters(); setupSearch();
+    renderTimeline(); renderRoles(); renderConflicts(); renderEntities(); renderArticles();
+    document.body.setAttribute("data-ready", "1");
+  }
+  var embedded = document.getElementById("filrouge-data");
+  if (embedded) start(JSON.parse(embedded.textContent));
+  else fetch(BASE + "/api/story").then(function (r) { return r.json(); }).then(start);
+})();
