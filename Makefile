@@ -23,6 +23,8 @@ demo: $(BIN)/.installed
 	$(BIN)/filrouge timeline --db $(DB)
 	$(BIN)/filrouge roles OpenAI --db $(DB)
 	$(BIN)/filrouge conflicts --db $(DB)
+	$(BIN)/filrouge report --db $(DB) --out story.html
+	@echo "open story.html in a browser, or run: $(BIN)/filrouge serve --db $(DB)"
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest
@@ -31,4 +33,4 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/ingest_throughput.py
 
 clean:
-	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm build *.egg-info
+	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm story.html test-artifacts build *.egg-info

@@ -29,7 +29,8 @@ def fold(text: str) -> str:
 
 def clean_name(text: str, lex: Lexicon) -> str:
     """A mention's text without titles, elided articles and edge punctuation."""
-    t = _EDGE.sub("", " ".join(text.split()))
+    t = " ".join(text.split())
+    t = _EDGE.sub("", re.split(r"[<>{}\[\]|]", t, maxsplit=1)[0] if t[:1] not in "<>" else t)
     t = _ELIDED.sub("", t)
     words = t.split()
     while words and norm(words[0]) in lex.titles:

@@ -305,6 +305,15 @@ class Story:
             return role in started
         return True
 
+    def _starts_of(self, org: str, role: str) -> list[Event]:
+        if not hasattr(self, "_starts_index"):
+            idx: dict[tuple[str | None, str | None], list[Event]] = defaultdict(list)
+            for o in self.events:
+                if o.type in STARTS:
+                    idx[(o.org, o.role)].append(o)
+            self._starts_index = idx
+        return self._starts_index.get((org, role), [])
+
     def _terms(self, org: str, person: str, role: str, statements: list[dict[str, Any]], evs: list[Event]) -> list[Interval]:
         terms: list[Interval] = []
         cur: Interval | None = None
@@ -315,10 +324,10 @@ class Story:
                 r = ev.role or self._replaced_role(ev)
                 if r != role:
                     continue
-                interim = ev.interim or any(
-                    o.interim for o in self.events
-                    if o.type in STARTS and o.org == org and o.role == role and o.person != person
-                    and any(f["detail"].get("replaces") for f in ev.facts))
+                interim = ev.interim
+                if not interim and any(f["detail"].get("replaces") for f in ev.facts):
+                    # "X remplace Y", where Y was the interim: X is not; where Y's successor was
+                    interim = any(o.interim for o in self._starts_of(org, role) if o.person != person)
                 started.add(role)
                 if cur is not None and not cur.closed:
                     cur.sources += srcs

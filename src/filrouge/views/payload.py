@@ -80,7 +80,7 @@ def lanes(intervals: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def story_payload(store: Store, story: Story, *, articles: bool = True, bodies: bool = False,
-                  events: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+                  events: list[dict[str, Any]] | None = None, context: bool = True) -> dict[str, Any]:
     """Everything the views show. ``bodies``: include each article's clean text and what the
     cleaner removed (the self-contained report); otherwise articles are fetched one by one."""
     evs = story.timeline() if events is None else events
@@ -97,7 +97,8 @@ def story_payload(store: Store, story: Story, *, articles: bool = True, bodies: 
         "entities": story.entities(),
         "articles": fold_duplicates(store.documents()) if articles else [],
     }
-    add_context(store, payload)
+    if context:
+        add_context(store, payload)
     if bodies:
         payload["bodies"] = {}
         for doc_id, rec in store.article_texts().items():

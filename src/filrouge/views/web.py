@@ -26,12 +26,13 @@ from ..errors import FilrougeError
 from ..store.repository import Store
 from ..story import load_story
 from ..story.build import Story
-from .payload import add_context, fold_duplicates, story_payload
-from .render import page, story_title
+from .payload import fold_duplicates, story_payload
+from .render import page
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 ARTICLES_PAGE = 200
+EVENTS_PAGE = 2000  # events sent with the page; filters fetch the others from /api/timeline
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
@@ -119,15 +120,15 @@ def create_app(settings: Settings, *, token: str | None = None, aliases: Path | 
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index() -> HTMLResponse:
-        story = cache.get()
-        names = [e for e in story.entities() if e["kind"] == "organisation"]
-        title = story_title({"entities": names})
-        return HTMLResponse(page(report=False, title=title))
+        # the page shell only: the script names the story once the data has come
+        return HTMLResponse(page(report=False, title="Story"))
 
     @app.get("/api/story", summary="Everything the page shows (articles: first page)")
     def api_story() -> dict[str, Any]:
         story = cache.get()
-        payload = story_payload(store, story, articles=False)
+        events = story.timeline()
+        payload = story_payload(store, story, articles=False, events=events[:EVENTS_PAGE], context=False)
+        payload["events_total"] = len(events)
         payload["articles"] = fold_duplicates(store.documents(limit=ARTICLES_PAGE))
         payload["articles_total"] = store.count("documents")
         return payload
@@ -141,7 +142,8 @@ def create_app(settings: Settings, *, token: str | None = None, aliases: Path | 
         story = cache.get()
         events = story.timeline(org, person, _day(from_, "from"), _day(to, "to"), set(type) if type else None)
         page_ = events[offset:offset + limit]
-        add_context(store, {"events": page_, "intervals": [], "conflicts": []})
+        for n, ev in enumerate(page_):
+            ev["id"] = offset + n
         return {"total": len(events), "offset": offset, "events": page_}
 
     @app.get("/api/roles/{org}", summary="Role intervals of an organisation, or who held a role on a day")

@@ -90,7 +90,7 @@
   function fillSelect(id, values) {
     var s = document.getElementById(id);
     values.forEach(function (v) { s.appendChild(el("option", {value: v, text: v})); });
-    s.addEventListener("change", function () { state[id.slice(2)] = s.value; renderTimeline(); renderRoles(); });
+    s.addEventListener("change", function () { state[id.slice(2)] = s.value; refresh(); });
   }
   function setupFilters() {
     var orgs = {}, people = {}, types = {};
@@ -101,13 +101,29 @@
     fillSelect("f-type", Object.keys(types).sort());
     ["from", "to"].forEach(function (k) {
       var i = document.getElementById("f-" + k);
-      i.addEventListener("change", function () { state[k] = i.value; renderTimeline(); });
+      i.addEventListener("change", function () { state[k] = i.value; refresh(); });
     });
     document.getElementById("f-clear").addEventListener("click", function () {
       state = {org: "", person: "", type: "", from: "", to: ""};
       ["f-org", "f-person", "f-type", "f-from", "f-to"].forEach(function (id) { document.getElementById(id).value = ""; });
-      renderTimeline(); renderRoles();
+      refresh();
     });
+  }
+  // the app sends the first events with the page; with more in the store, filters ask the server
+  function refresh() {
+    if (APP && S.events_total > S.events.length) {
+      var q = [];
+      if (state.org) q.push("org=" + encodeURIComponent(state.org));
+      if (state.person) q.push("person=" + encodeURIComponent(state.person));
+      if (state.type) q.push("type=" + encodeURIComponent(state.type));
+      if (state.from) q.push("from=" + state.from);
+      if (state.to) q.push("to=" + state.to);
+      fetch(BASE + "/api/timeline?limit=5000&" + q.join("&")).then(function (r) { return r.json(); }).then(function (d) {
+        renderTimeline(d.events, d.total); renderRoles();
+      });
+      return;
+    }
+    renderTimeline(); renderRoles();
   }
 
   /* ---------------------------------------------------------------- timeline */
@@ -136,9 +152,12 @@
     node.addEventListener("keydown", function (k) { if (k.key === "Enter") open(); });
     return node;
   }
-  function renderTimeline() {
+  function renderTimeline(fetched, total) {
     var box = clear(document.getElementById("tab-timeline"));
-    var evs = S.events.filter(evMatches);
+    var evs = (fetched || S.events).filter(evMatches);
+    var all = fetched ? total : S.events_total;
+    if (all && all > evs.length && !fetched)
+      box.appendChild(el("p", {cls: "hint", text: "Showing the first " + S.events.length + " of " + all + " events: choose an organisation, person, event type or dates to see the others."}));
     var dated = evs.filter(function (e) { return e.date; });
     var undated = evs.filter(function (e) { return !e.date; });
     if (!evs.length) box.appendChild(el("p", {cls: "empty", text: "No event matches."}));
@@ -399,8 +418,13 @@
   }
   function start(data) {
     S = data;
+    var orgs = S.entities.filter(function (e) { return e.kind === "organisation"; });
+    if (APP && orgs.length) {
+      document.querySelector(".story-title").textContent = "The " + orgs[0].name + " story";
+      document.title = "The " + orgs[0].name + " story · filrouge";
+    }
     var n = S.counts || {};
-    document.getElementById("summary").textContent = (n.articles || 0) + " articles · " + S.events.length + " events · " +
+    document.getElementById("summary").textContent = (n.articles || 0) + " articles · " + (S.events_total || S.events.length) + " events · " +
       S.conflicts.filter(function (c) { return c.kind === "conflict"; }).length + " conflict(s)";
     setupTabs(); setupFilters(); setupSearch();
     renderTimeline(); renderRoles(); renderConflicts(); renderEntities(); renderArticles();
