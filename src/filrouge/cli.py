@@ -289,14 +289,7 @@ AliasOption = Annotated[
 
 
 def _story(db: str | None, aliases: Path | None) -> Any:
-    from .config import Settings
-    from .store.repository import Store
-    from .story import load_story
-
-    try:
-        return load_story(Store(Settings.from_env(db).db_url), aliases)
-    except FilrougeError as exc:
-        _fail(str(exc))
+    return _store_and_story(db, aliases)[1]
 
 
 def _date_opt(value: str | None, name: str) -> Any:

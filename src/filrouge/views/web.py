@@ -12,7 +12,6 @@ import hmac
 import re
 import tempfile
 import threading
-import unicodedata
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -23,6 +22,7 @@ from fastapi.staticfiles import StaticFiles
 
 from ..config import Settings
 from ..errors import FilrougeError
+from ..extract.mentions import fold
 from ..store.repository import Store
 from ..story import load_story
 from ..story.build import Story
@@ -55,18 +55,13 @@ class StoryCache:
             return self._story
 
 
-def _fold(text: str) -> str:
-    t = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in t if not unicodedata.combining(c))
-
-
 def marks(text: str, query: str) -> list[tuple[int, int]]:
     """Spans of ``text`` matching the query's words (case and accents ignored), for highlighting."""
-    folded = _fold(text)
+    folded = fold(text)
     if len(folded) != len(text):  # a character that folds to several: highlight nothing rather than wrong
         return []
     spans = []
-    for word in {w for w in re.findall(r"\w+", _fold(query)) if w}:
+    for word in {w for w in re.findall(r"\w+", fold(query)) if w}:
         for m in re.finditer(rf"(?<!\w){re.escape(word)}\w*", folded):
             spans.append((m.start(), m.end()))
     spans.sort()
