@@ -246,11 +246,14 @@ class Store:
             for r in rows:
                 yield r[0], r[1], r[2], r[3], r[4] or b""
 
-    def documents(self, *, limit: int | None = None, offset: int = 0) -> list[DocRow]:
+    def documents(self, *, limit: int | None = None, offset: int = 0,
+                  ids: Iterable[str] | None = None) -> list[DocRow]:
         cols = [documents.c[n] for n in ("id", "seq", "origin", "url", "source", "title", "published",
                                          "published_basis", "language", "word_count", "duplicate_of",
                                          "similarity")]
         q = select(*cols).order_by(documents.c.seq).offset(offset)
+        if ids is not None:
+            q = q.where(documents.c.id.in_(list(ids)))
         if limit is not None:
             q = q.limit(limit)
         with self.engine.connect() as conn:

@@ -181,7 +181,7 @@ def create_app(settings: Settings, *, token: str | None = None, aliases: Path | 
     def api_search(q: Annotated[str, Query(min_length=1, max_length=200)],
                    limit: Annotated[int, Query(ge=1, le=200)] = 50) -> dict[str, Any]:
         rows = store.search(q, limit)
-        docs = {d.id: d for d in store.documents()} if rows else {}
+        docs = {d.id: d for d in store.documents(ids={r["doc_id"] for r in rows})} if rows else {}
         hits = []
         for r in rows:
             d = docs.get(r["doc_id"])
