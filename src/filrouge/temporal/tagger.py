@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 
 from ..errors import ConfigError
 from ..lang import load_language
+
+if TYPE_CHECKING:
+    from .anchor import Anchor
 
 Granularity = Literal["second", "minute", "hour", "part-of-day", "day", "week", "month", "season", "year",
                       "decade", "century", "duration", "set", "unknown"]
@@ -36,6 +39,10 @@ class TimeExpression:
     anchored: bool  # resolved against the publication date (or another date of the text)
     interval_start: str | None = None  # first day covered (ISO), for DATE/TIME
     interval_end: str | None = None  # last day covered (ISO)
+    # True when the publication date is only known coarsely (a month, a year, a range): the
+    # interval is then the union of what the expression means for every day it may have been
+    # written on, and ``value`` keeps only the part that is certain ("2018-05", "2018", X...)
+    uncertain: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -78,6 +85,7 @@ class TimeTagger:
     """Finds and normalises temporal expressions in one language."""
 
     def __init__(self, language: str = "fr") -> None:
+        self.language = language
         lang = load_language(language)
         data = _time_data(language)
         self.months = {k: v for k, v in lang.months.items() if len(k) > 3 or k in ("mai", "mars", "juin")}
@@ -90,7 +98,8 @@ class TimeTagger:
         self.next_words = set(data["next_words"])
         self.seasons: dict[str, str] = data["seasons"]
         self.future_cues = tuple(data["future_cues"])
-        self._future_rx = re.compile(r"\b[a-zàâçéèêëîïôûù]{3,}(?:" + _alt(data["future_suffixes"]) + r")\b")
+        self._future_rx = re.compile(r"\b[a-zàâçéèêëîïôûù]{3,}(?:" + _alt(data["future_suffixes"]) + r")\b"
+                                     r"|(?<![\w-])(?:" + _alt(self.future_cues) + r")(?![\w-])")
         self.refs: dict[str, str] = {k.lower(): v for k, v in data["reference_words"].items()}
         self.duration_nouns: dict[str, str] = {k.lower(): v for k, v in data["duration_nouns"].items() if v}
         M, W = _alt(self.months), _alt(self.weekdays)
@@ -105,6 +114,8 @@ class TimeTagger:
         self.patterns: list[tuple[str, re.Pattern[str]]] = [
             ("date_dmy", re.compile(B + r"(?:(?:le|du|au)\s+)?(?:(?P<wd>" + W + r")\s+)?(?P<d>1er|\d{1,2})\s+(?P<m>" + M
                                     + r")(?:\s+(?P<y>\d{4}|\d{2}(?![\d\w])))?(?:\s+(?P<rel>" + LAST + "|" + NEXT + r"))?" + E, flags)),
+            ("wd_daynum", re.compile(B + r"(?:(?:le|du|au|ce)\s+)?(?P<wd>" + W + r")\s+(?P<d>1er|\d{1,2})(?=\s*[,.;:!?)»]|\s*$|\s+(?:"
+                                     + _alt(list(data["weekday_day_followers"]) + list(self.parts)) + r")(?![\w-]))", flags)),
             ("date_num", re.compile(B + r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4}|\d{2})" + E)),
             ("month_year", re.compile(B + r"(?:(?:au\s+)?mois\s+d[e']\s*)?(?P<m>" + M + r")\s+(?P<y>\d{4}|\d{2})" + E, flags)),
             ("month_rel", re.compile(B + r"(?:(?:au\s+)?mois\s+d[e']\s*)?(?P<m>" + M + r")\s+(?P<rel>" + LAST + "|" + NEXT + r")" + E, flags)),
@@ -156,14 +167,17 @@ class TimeTagger:
         v = int(y)
         return v if len(y) == 4 else (1900 + v if v >= 50 else 2000 + v)
 
+    FUTURE_WINDOW = 160  # characters searched on each side of an expression for a future cue
+
     def _future(self, text: str, start: int) -> bool:
-        """Does the sentence around ``start`` speak of the future (cue word or future tense)?"""
-        a = max(text.rfind(".", 0, start), text.rfind("\n", 0, start)) + 1
-        b_candidates = [i for i in (text.find(".", start), text.find("\n", start)) if i >= 0]
-        window = text[a: min(b_candidates) if b_candidates else len(text)].lower()
-        if self._future_rx.search(window):
-            return True
-        return any(re.search(r"(?<![\w-])" + re.escape(c) + r"(?![\w-])", window) for c in self.future_cues)
+        """Does the sentence around ``start`` speak of the future (cue word or future tense)?
+        Only a bounded window of the sentence is read, so tagging stays linear in text length."""
+        lo = max(0, start - self.FUTURE_WINDOW)
+        hi = min(len(text), start + self.FUTURE_WINDOW)
+        a = max(text.rfind(".", lo, start), text.rfind("\n", lo, start), lo - 1) + 1
+        ends = [i for i in (text.find(".", start, hi), text.find("\n", start, hi)) if i >= 0]
+        window = text[a: min(ends) if ends else hi].lower()
+        return bool(self._future_rx.search(window))
 
     def _weekday(self, wd: int, dct: date, direction: int) -> date:
         """The weekday ``wd`` nearest the DCT: direction -1 past (today allowed), +1 future,
@@ -183,7 +197,33 @@ class TimeTagger:
         return d.isoformat(), gran, d.isoformat(), d.isoformat()
 
     # ---- the tagger ------------------------------------------------------------------
-    def tag(self, text: str, dct: date | None = None) -> list[TimeExpression]:
+    def tag(self, text: str, dct: date | None = None, anchor: Anchor | None = None) -> list[TimeExpression]:
+        """The temporal expressions of ``text``. ``dct`` is the publication day; ``anchor`` the
+        interval of days the article was written in (see ``temporal.anchor``). A day anchor is
+        the same as ``dct``; a month, year or range anchor gives day-month dates their year and
+        relative expressions an uncertain interval; an open range (no end) leaves them unresolved."""
+        if anchor is not None:
+            if anchor.end == anchor.start:
+                dct, anchor = anchor.start, None
+            else:
+                dct = None
+        out: list[TimeExpression] = []
+        last_date: date | None = None
+        for start, end, name, m in self._spans(text):
+            if anchor is None:
+                te = self._normalise(name, m, text, dct, last_date)
+            else:
+                te = self._normalise_anchored(name, m, text, anchor, last_date)
+            if te is None:
+                continue
+            if (te.interval_start and te.interval_start == te.interval_end
+                    and te.granularity in ("day", "part-of-day", "hour", "minute")):
+                last_date = date.fromisoformat(te.interval_start)
+            out.append(te)
+        return out
+
+    def _spans(self, text: str) -> list[tuple[int, int, str, re.Match[str]]]:
+        """Matches of every rule, leftmost-longest, not overlapping."""
         cands: list[tuple[int, int, str, re.Match[str]]] = []
         for name, rx in self.patterns:
             for m in rx.finditer(text):
@@ -196,16 +236,168 @@ class TimeTagger:
             if c[0] >= taken_until:
                 chosen.append(c)
                 taken_until = c[1]
-        out: list[TimeExpression] = []
-        last_date: date | None = None
-        for start, end, name, m in chosen:
-            te = self._normalise(name, m, text, dct, last_date)
-            if te is None:
+        return chosen
+
+    def full_dates(self, text: str, anchor: Anchor | None = None) -> list[tuple[date, int, bool]]:
+        """Absolute days the text states (day-month-year, or day-month given a year by the
+        anchor), as (day, offset, future): ``future`` when the sentence speaks of the future or
+        the date is marked "prochain"."""
+        out: list[tuple[date, int, bool]] = []
+        for _s, _e, name, m in self._spans(text):
+            if name not in ("date_dmy", "date_num"):
                 continue
-            if te.interval_start and te.granularity in ("day", "part-of-day", "hour", "minute"):
-                last_date = date.fromisoformat(te.interval_start)
-            out.append(te)
+            g = m.groupdict()
+            if not g.get("y") and anchor is None:
+                continue
+            te = (self._normalise(name, m, text, None, None) if g.get("y")
+                  else self._normalise_anchored(name, m, text, anchor, None))
+            if te is None or te.uncertain or not te.interval_start or te.interval_start != te.interval_end:
+                continue
+            rel = (g.get("rel") or "").lower()
+            future = rel in self.next_words or self._future(text, m.start())
+            out.append((date.fromisoformat(te.interval_start), m.start(), future))
         return out
+
+    # ---- coarse anchors ------------------------------------------------------------------
+    @staticmethod
+    def _gap(d: date, lo: date, hi: date | None) -> int:
+        """Days between ``d`` and the interval [lo, hi] (0 inside)."""
+        if d < lo:
+            return (lo - d).days
+        if hi is not None and d > hi:
+            return (d - hi).days
+        return 0
+
+    def _year_for(self, mo: int, d: int, wd: int | None, rel: str, future: bool, anchor: Anchor) -> date | None:
+        """The year of a day-month date written during ``anchor``: the candidate nearest the
+        anchor (within about six months); "dernier"/"prochain" pick the side; a stated weekday
+        picks the one candidate it agrees with."""
+        lo, hi = anchor.start, anchor.end
+        years = range(lo.year - 1, (hi or lo).year + 2)
+        cands: list[date] = []
+        for y in years:
+            try:
+                cands.append(date(y, mo, d))
+            except ValueError:
+                continue
+        if not cands:
+            return None
+        if rel in self.last_words:
+            cands = [c for c in cands if c <= (hi or date.max)] or cands
+            if hi is not None:
+                cands = [max(cands)]
+        elif rel in self.next_words:
+            cands = [c for c in cands if c >= lo] or cands
+            cands = [min(cands)]
+        if hi is None:
+            # an open range: written on or after ``lo``; a date from about six months before on
+            plausible = [c for c in cands if c >= lo - timedelta(days=183)]
+            plausible.sort()
+        else:
+            plausible = sorted(cands, key=lambda c: (self._gap(c, lo, hi), c < lo if future else c > hi))
+            near = [c for c in plausible if self._gap(c, lo, hi) <= 183]
+            plausible = near or plausible[:1]
+        if not plausible:
+            return None
+        if wd is not None:
+            agree = [c for c in plausible if c.weekday() == wd]
+            if len(agree) == 1:
+                return agree[0]
+            if len(agree) > 1:
+                return agree[0]
+        return plausible[0]
+
+    def _normalise_anchored(self, name: str, m: re.Match[str], text: str, anchor: Anchor,
+                            last_date: date | None) -> TimeExpression | None:
+        """Normalise against a coarse anchor: absolute expressions as they are; day-month
+        dates get a year; relative ones the union of their meaning over the anchor's days."""
+        g = m.groupdict()
+        if name == "date_dmy" and not g.get("y"):
+            base = self._normalise(name, m, text, None, last_date)
+            if base is None:
+                return None
+            d = 1 if g["d"].lower() == "1er" else int(g["d"])
+            mo = self.months[g["m"].lower()]
+            wd = self.weekdays[g["wd"].lower()] if g.get("wd") else None
+            day = self._year_for(mo, d, wd, (g.get("rel") or "").lower(), self._future(text, m.start()), anchor)
+            if day is None:
+                return base
+            return replace(base, value=day.isoformat(), anchored=True,
+                           interval_start=day.isoformat(), interval_end=day.isoformat())
+        if name == "wd_daynum":
+            return self._wd_daynum(m, text, None, anchor)
+        plain = self._normalise(name, m, text, None, last_date)
+        if plain is None or plain.anchored or plain.interval_start is not None or plain.type in ("DURATION", "SET"):
+            return plain
+        if anchor.end is None:
+            return plain  # written on or after a day: relative expressions cannot be placed
+        first = self._normalise(name, m, text, anchor.start, last_date)
+        last = self._normalise(name, m, text, anchor.end, last_date)
+        if first is None or last is None or not first.interval_start or not last.interval_end:
+            return plain
+        if first.value == last.value:
+            return first
+        a, b = first.interval_start, last.interval_end
+        if a > b:
+            a, b = b, a
+        if a[:7] == b[:7]:
+            value = a[:7]
+        elif a[:4] == b[:4]:
+            value = a[:4]
+        else:
+            value = plain.value
+        return replace(plain, value=value, anchored=True, interval_start=a, interval_end=b, uncertain=True)
+
+    def _wd_daynum(self, m: re.Match[str], text: str, dct: date | None, anchor: Anchor | None
+                   ) -> TimeExpression | None:
+        """"jeudi 16": the 16th that is a Thursday, nearest the publication day or inside the
+        anchor (the weekday checks, or chooses between, the months)."""
+        g = m.groupdict()
+        span, s, e = m.group(0), m.start(), m.end()
+        d = 1 if g["d"].lower() == "1er" else int(g["d"])
+        wd = self.weekdays[g["wd"].lower()]
+        if d > 31:
+            return None
+        unresolved = TimeExpression(span, s, e, "DATE", f"XXXX-XX-{d:02d}", "day", False)
+        if dct is not None:
+            lo, hi = dct - timedelta(days=93), dct + timedelta(days=62)
+        elif anchor is not None and anchor.end is not None:
+            lo, hi = anchor.start - timedelta(days=31), anchor.end + timedelta(days=31)
+        else:
+            return unresolved
+        cands: list[date] = []
+        cur = date(lo.year, lo.month, 1)
+        while cur <= hi:
+            try:
+                c = date(cur.year, cur.month, d)
+                if lo <= c <= hi:
+                    cands.append(c)
+            except ValueError:
+                pass
+            cur = _shift_months(cur, 1)
+        agree = [c for c in cands if c.weekday() == wd]
+        if dct is not None:
+            pool = agree or cands
+            if not pool:
+                return unresolved
+            if self._future(text, s):
+                after = [c for c in pool if c >= dct]
+                pick = min(after) if after else max(pool)
+            else:
+                before = [c for c in pool if c <= dct]
+                pick = max(before) if before else min(pool)
+            return TimeExpression(span, s, e, "DATE", pick.isoformat(), "day", True, pick.isoformat(), pick.isoformat())
+        assert anchor is not None and anchor.end is not None
+        inside = [c for c in agree if anchor.start <= c <= anchor.end]
+        pool = inside or [c for c in cands if anchor.start <= c <= anchor.end and not agree] or agree
+        if not pool:
+            return unresolved
+        if len(pool) == 1:
+            p = pool[0].isoformat()
+            return TimeExpression(span, s, e, "DATE", p, "day", True, p, p)
+        a, b = min(pool).isoformat(), max(pool).isoformat()
+        value = a[:7] if a[:7] == b[:7] else (a[:4] if a[:4] == b[:4] else unresolved.value)
+        return TimeExpression(span, s, e, "DATE", value, "day", True, a, b, uncertain=True)
 
     def _normalise(self, name: str, m: re.Match[str], text: str, dct: date | None,
                    last_date: date | None) -> TimeExpression | None:
@@ -257,6 +449,9 @@ class TimeTagger:
             except ValueError:
                 return None
             return make("DATE", *self._day(day)[:2], anchored, day.isoformat(), day.isoformat())
+
+        if name == "wd_daynum":
+            return self._wd_daynum(m, text, dct, None)
 
         if name in ("month_year", "month_rel", "month_bare", "mois_de"):
             mo = self.months[(g.get("m") or g.get("m2")).lower()]
