@@ -241,15 +241,17 @@ def show(
 def times(
     file: Annotated[Path, typer.Argument(help="A plain-text file (UTF-8 or Windows-1252), read as it is.",
                                          show_default=False)],
-    published: Annotated[Optional[str], typer.Option("--published", help="Publication date (ISO, YYYY-MM-DD...) "
-                         "that relative expressions are anchored on; without it they stay unresolved.")] = None,
+    published: Annotated[Optional[str], typer.Option("--published", help="Publication date (ISO: YYYY-MM-DD, "
+                         "or a month YYYY-MM, or a year YYYY) that relative expressions are anchored on; the text "
+                         "may refine it (dateline, 'Publié le', URL).")] = None,
+    url: Annotated[Optional[str], typer.Option("--url", help="The page's address (a date in it may refine the "
+                   "anchor).", show_default=False)] = None,
     json_out: JsonOption = False,
 ) -> None:
     """The temporal expressions of one text with their normalised TIMEX3 values."""
-    from datetime import date
-
     from .clean.dates import normalise_iso
     from .clean.encoding import decode_bytes
+    from .temporal.anchor import infer_anchor
     from .temporal.tagger import TimeTagger
 
     try:
@@ -260,20 +262,24 @@ def times(
         text, _ = decode_bytes(data, str(file))
     except InputError as exc:
         _fail(str(exc), 1)
-    dct = None
+    iso = None
     if published:
         iso = normalise_iso(published)
-        if iso is None or len(iso) < 10:
-            _fail(f"--published {published!r} is not an ISO 8601 day (YYYY-MM-DD)")
-        dct = date.fromisoformat(iso[:10])
-    found = TimeTagger("fr").tag(text, dct)
+        if iso is None:
+            _fail(f"--published {published!r} is not an ISO 8601 date (YYYY-MM-DD, YYYY-MM or YYYY)")
+        iso = iso[:10]
+    tagger = TimeTagger("fr")
+    anchor = infer_anchor(text, iso, tagger, url=url)
+    found = tagger.tag(text, anchor=anchor)
     rows = [{"text": t.text, "start": t.start, "end": t.end, "type": t.type.lower(), "value": t.value,
-             "granularity": t.granularity, "anchored": t.anchored,
+             "granularity": t.granularity, "anchored": t.anchored, "uncertain": t.uncertain,
              "interval": [t.interval_start, t.interval_end] if t.interval_start else None} for t in found]
     if json_out:
-        _print_json({"published": dct.isoformat() if dct else None, "times": rows})
+        _print_json({"published": iso, "anchor": anchor.to_json() if anchor else None, "times": rows})
         return
-    table = Table(title=f"{len(rows)} temporal expressions (publication date: {dct or 'unknown'})")
+    shown = (f"{anchor.start}..{anchor.end or ''} ({anchor.granularity}, {anchor.basis})" if anchor
+             else "unknown")
+    table = Table(title=f"{len(rows)} temporal expressions (written: {shown})")
     for col in ("text", "type", "value", "granularity", "offsets"):
         table.add_column(col)
     for r in rows:
