@@ -216,8 +216,9 @@ class Extractor:
         for rs, re_, label, surface in st.roles:
             if ctx.in_quote(rs):
                 continue
-            before = body[:rs]
-            former = bool(re.search(r"(?:ancien(?:ne)?s?|ex-?|futur(?:e)?s?|ex )\s*(?:\w+\s+)?$", norm(before[-25:])))
+            before = norm(body[max(0, rs - 25):rs])
+            former = bool(lex.former_re.search(before))
+            future = not former and bool(lex.future_re.search(before))
             # the organisation right after the role: "PDG de Y", "PDG d'Y", "PDG chez Y"
             org, tail_end, unnamed_org = None, re_, False
             tail = norm(body[re_:re_ + 60])
@@ -262,14 +263,26 @@ class Extractor:
             org_name, inferred = (org.text, False) if org else (
                 (None if label in lex.public_roles or unnamed_org
                  else ctx.dominant or ctx.recent_org(si, rs, person.key)), True)
-            facts.append(Fact("role", si, min(rs, person.start), max(tail_end, person.end), person=person.text,
-                              org=org_name, role=label, role_surface=surface.strip(), interim=interim,
-                              org_inferred=inferred, modality="stated",
-                              date=ctx.published, date_end=ctx.published,
-                              granularity="day" if ctx.published else None,
-                              date_basis="published" if ctx.published else None,
-                              detail={"former": True} if former else {}))
+            detail: dict[str, Any] = {"former": True} if former else ({"future": True} if future else {})
+            since = self._since(ctx, max(tail_end, person.end if person.start >= tail_end else tail_end))
+            if since and not future:
+                detail["since"], detail["since_granularity"] = since
+            for n, lab in enumerate((label,) + lex.dual_labels(surface)):
+                facts.append(Fact("role", si, min(rs, person.start), max(tail_end, person.end), person=person.text,
+                                  org=org_name, role=lab, role_surface=surface.strip(), interim=interim,
+                                  org_inferred=inferred, modality="stated", **self._pub(ctx),
+                                  detail=dict(detail, combined=True) if n else detail))
         return facts
+
+    def _since(self, ctx: _DocContext, at: int) -> tuple[str, str] | None:
+        """"PDG de Y depuis juillet 2016": the first day and granularity of the term's start."""
+        m = self.lex.since_re.match(norm(ctx.body[at:at + 40]))
+        if not m:
+            return None
+        for t in ctx.times:
+            if at + m.end() <= t.start <= at + m.end() + 2 and t.interval_start:
+                return t.interval_start, _gran(t)
+        return None
 
     # ------------------------------------------------------------------ events
     def _triggers(self, st: _Sent) -> list[tuple[int, str, str | None]]:

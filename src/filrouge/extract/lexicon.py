@@ -47,7 +47,8 @@ def alternation(words: Any, plural: bool = False) -> str:
     for w in sorted({norm(x) for x in words}, key=len, reverse=True):
         parts = [re.escape(p) for p in w.split()]
         if plural:
-            parts = [p + "[sx]?" if p[-1:].isalpha() else p for p in parts]
+            parts = [(p[:-2] + "(?:al|aux)") if p.endswith("al") else (p + "[sx]?" if p[-1:].isalpha() else p)
+                     for p in parts]
         out.append(r"\s+".join(parts))
     return "|".join(out)
 
@@ -76,6 +77,12 @@ class Lexicon:
                 self.role_of[norm(s)] = label
         self.role_re = _phrase_re(self.role_of, plural=True)
         self.collective_roles = frozenset(data["collective_roles"])
+        # combined titles ("PDG": CEO and chair): surface -> the other labels it names
+        self.dual_of: dict[str, tuple[str, ...]] = {norm(k): tuple(v) for k, v in (data.get("dual_roles") or {}).items()}
+        self.single_holder = frozenset(data.get("single_holder_roles", ()))
+        self.former_re = re.compile(rf"(?<![\w-])(?:{alternation(data.get('former_markers', ()))})\s*(?:\w+\s+)?$")
+        self.future_re = re.compile(rf"(?<![\w-])(?:{alternation(data.get('future_markers', ()))})\s*(?:\w+\s+)?$")
+        self.since_re = re.compile(rf"^\s*,?\s*(?:{alternation(data.get('since_markers', ()))})\s*")
         self.public_roles = frozenset(data.get("public_roles", ()))
         self.events: dict[str, EventWords] = {}
         unknown = set(data["events"]) - set(EVENT_TYPES)
@@ -173,13 +180,24 @@ class Lexicon:
             return self.role_of[t[:-1]]
         return None
 
+    def dual_labels(self, surface: str) -> tuple[str, ...]:
+        """The other posts a combined title names ("PDG": chair), if any."""
+        t = re.sub(r"\s+", " ", norm(surface))
+        return self.dual_of.get(t) or self.dual_of.get(" ".join(_singular(w) for w in t.split()), ())
+
     def role_label(self, surface: str) -> str | None:
         t = re.sub(r"\s+", " ", norm(surface))
         if t in self.role_of:
             return self.role_of[t]
-        # plural forms: drop a final s/x on each word
-        t2 = " ".join(w[:-1] if len(w) > 3 and w[-1] in "sx" else w for w in t.split())
+        # plural forms: drop a final s/x on each word, "-aux" -> "-al"
+        t2 = " ".join(_singular(w) for w in t.split())
         return self.role_of.get(t2)
+
+
+def _singular(word: str) -> str:
+    if len(word) > 4 and word.endswith("aux"):
+        return word[:-3] + "al"
+    return word[:-1] if len(word) > 3 and word[-1] in "sx" else word
 
 
 @lru_cache(maxsize=4)
@@ -191,4 +209,6 @@ def load_lexicon(code: str = "fr") -> Lexicon:
     data = yaml.safe_load(text)
     if not isinstance(data, dict):
         raise ConfigError(f"filrouge/data/extract/{code}.yaml: not a mapping")
+    names = resources.files("filrouge.data.extract").joinpath(f"names_{code}.yaml")  # read by extract.mentions
+    data.setdefault("names", (yaml.safe_load(names.read_text("utf-8")) or {}) if names.is_file() else {})
     return Lexicon(code, data)

@@ -28,10 +28,8 @@ from typing import Any
 
 from ..extract.lexicon import Lexicon, load_lexicon
 from .entities import Resolver
+from .roles import EXITS, STARTS, Interval, TermBuilder, holders, role_terms, source_of
 
-EXITS = ("dismissal", "resignation", "removal", "departure")
-STARTS = ("appointment", "return", "hire")
-BOARD_ROLES = ("chair", "vice-chair", "lead director", "board member")
 PERSON_EVENTS = ("appointment", "dismissal", "resignation", "removal", "hire", "departure", "return", "succession")
 
 
@@ -44,13 +42,6 @@ def _d(s: str | None) -> date | None:
         return date.fromisoformat(s[:10]) if s else None
     except ValueError:
         return None
-
-
-def source_of(f: dict[str, Any]) -> dict[str, Any]:
-    return {"doc": f["doc_id"], "sentence": f["sentence_idx"], "start": f["start"], "end": f["end"],
-            "source": f.get("source"), "published": f.get("published"), "title": f.get("title"),
-            "url": f.get("url"), "text": f.get("sentence_text"), "date_text": f.get("date_text"),
-            "date_basis": f.get("date_basis")}
 
 
 @dataclass
@@ -103,41 +94,6 @@ class Event:
             "conflicting_dates": {d: [source_of(f) for f in fs] for d, fs in self.alternatives.items()},
             **{k: v for k, v in extra.items() if k not in ("replaces", "replaced_by") or v},
         }
-
-
-@dataclass
-class Interval:
-    org: str
-    role: str
-    name: str
-    interim: bool = False
-    start: str | None = None  # known start day
-    start_by: str | None = None  # held by this day at the latest (start unknown)
-    start_after: str | None = None  # started after this day (start unknown)
-    end: str | None = None  # last day held, when known
-    end_by: str | None = None  # ended by this day at the latest
-    closed: bool = False  # an exit is known, maybe with no date
-    sources: list[dict[str, Any]] = field(default_factory=list)
-
-    def holds(self, at: date) -> bool:
-        s, sa, e = _d(self.start), _d(self.start_after), _d(self.end)
-        if s and at < s:
-            return False
-        if s is None and sa is not None and (self.start_by is None or at < (_d(self.start_by) or at)):
-            return False
-        if e and at > e:
-            return False
-        eb = _d(self.end_by)
-        if e is None and eb and at > eb:
-            return False
-        # closed at an unknown day: only days after a known start are sure
-        return not (self.closed and e is None and eb is None and s is None)
-
-    def to_json(self) -> dict[str, Any]:
-        return {"org": self.org, "role": self.role, "name": self.name, "interim": self.interim,
-                "start": self.start, "start_by": self.start_by, "start_after": self.start_after,
-                "end": self.end, "end_by": self.end_by, "open": not self.closed,
-                "sources": self.sources}
 
 
 class Story:
@@ -264,24 +220,8 @@ class Story:
         for ev in self.events:
             if ev.person and ev.org and ev.type in EXITS + STARTS:
                 events_by_person[(ev.org, ev.person)].append(ev)
-        out: list[Interval] = []
-        for (org, person), fs in per.items():
-            roles: dict[str, list[dict[str, Any]]] = defaultdict(list)
-            for f in fs:
-                if f["type"] == "role" and f["role"]:
-                    if (f["doc_id"], f["sentence_idx"], person) in event_sents:
-                        f = dict(f, date=None, date_end=None)  # the role before the event told
-                    roles[f["role"]].append(f)
-            evs = sorted(events_by_person.get((org, person), []), key=lambda e: (e.date is None, e.date or ""))
-            for ev in evs:
-                if ev.type in STARTS + EXITS:
-                    role = ev.role or (self._replaced_role(ev) if ev.type in STARTS else None)
-                    if role:
-                        roles.setdefault(role, [])
-            for role, statements in roles.items():
-                out.extend(self._terms(org, person, role, statements, evs))
-        out.sort(key=lambda i: (i.org, i.role, i.start or i.start_by or i.start_after or "", i.name))
-        return out
+        builder = TermBuilder(self.collective, self._replaced_role, self._starts_of, self.lex.dual_labels)
+        return role_terms(per, event_sents, events_by_person, builder, self._replaced_role, self.lex.single_holder)
 
     def _replaced_role(self, ev: Event) -> str | None:
         replaced = next((f["detail"].get("replaces") for f in ev.facts if f["detail"].get("replaces")), None)
@@ -293,18 +233,6 @@ class Story:
                 return other.role
         return None
 
-    def _ends(self, ev: Event, role: str, started: set[str]) -> bool:
-        r = ev.role
-        if r:
-            return r == role
-        if ev.type == "removal":
-            return role in BOARD_ROLES
-        if role in self.collective and role != "board member":
-            return False
-        if ev.type == "departure" and started:
-            return role in started
-        return True
-
     def _starts_of(self, org: str, role: str) -> list[Event]:
         if not hasattr(self, "_starts_index"):
             idx: dict[tuple[str | None, str | None], list[Event]] = defaultdict(list)
@@ -314,59 +242,6 @@ class Story:
             self._starts_index = idx
         return self._starts_index.get((org, role), [])
 
-    def _terms(self, org: str, person: str, role: str, statements: list[dict[str, Any]], evs: list[Event]) -> list[Interval]:
-        terms: list[Interval] = []
-        cur: Interval | None = None
-        started: set[str] = set()
-        for ev in evs:
-            srcs = [source_of(f) for f in ev.facts]
-            if ev.type in STARTS:
-                r = ev.role or self._replaced_role(ev)
-                if r != role:
-                    continue
-                interim = ev.interim
-                if not interim and any(f["detail"].get("replaces") for f in ev.facts):
-                    # "X remplace Y", where Y was the interim: X is not; where Y's successor was
-                    interim = any(o.interim for o in self._starts_of(org, role) if o.person != person)
-                started.add(role)
-                if cur is not None and not cur.closed:
-                    cur.sources += srcs
-                    continue
-                cur = Interval(org, role, person, interim)
-                if ev.date and ev.date_basis in ("text", "context"):
-                    cur.start = ev.date
-                else:
-                    cur.start_by = ev.date
-                    if terms:
-                        cur.start_after = terms[-1].end or terms[-1].end_by
-                cur.sources += srcs
-                terms.append(cur)
-            elif ev.type in EXITS and self._ends(ev, role, started):
-                if cur is None:
-                    cur = Interval(org, role, person, bool(statements and all(s["interim"] for s in statements)))
-                    terms.append(cur)
-                if cur.closed:
-                    continue
-                cur.closed = True
-                if ev.date and ev.date_basis in ("text", "context"):
-                    cur.end = ev.date_end or ev.date
-                else:
-                    cur.end_by = ev.date
-                cur.sources += srcs
-        if not terms and statements:
-            current = [s for s in statements if not s["detail"].get("former")]
-            iv = Interval(org, role, person, bool(current) and all(s["interim"] for s in current))
-            former = [s["date"] for s in statements if s["detail"].get("former") and s["date"]]
-            if former and not current:
-                iv.end_by, iv.closed = min(former), True
-            iv.sources = [source_of(s) for s in statements]
-            return [iv]
-        if terms and statements:
-            terms[0].sources += [source_of(s) for s in statements]
-            if not terms[0].interim and statements and all(s["interim"] for s in statements):
-                terms[0].interim = True
-        return terms
-
     def roles(self, org: str, role: str | None = None) -> list[Interval]:
         o = self.resolver.org(org)
         want = self.lex.canonical_role(role) if role else None
@@ -375,7 +250,8 @@ class Story:
         return [i for i in self.intervals if i.org == o and (want is None or i.role.lower() == want.lower())]
 
     def holders(self, org: str, role: str, at: date) -> list[Interval]:
-        return [i for i in self.roles(org, role) if i.holds(at)]
+        ivs = self.roles(org, role)
+        return holders(ivs, at, bool(ivs) and ivs[0].role in self.lex.single_holder)
 
     # ---- conflicts -----------------------------------------------------------------
     def conflicts(self) -> list[dict[str, Any]]:
