@@ -27,6 +27,7 @@ from datetime import date
 from typing import Any
 
 from ..models import Entity, Fact, Sentence, Token
+from ..temporal.anchor import Anchor, infer_anchor
 from ..temporal.tagger import TimeExpression, TimeTagger
 from .lexicon import NUMBER, Lexicon, load_lexicon, norm
 from .mentions import Mention, Votes, article_votes, find_mentions, person_key
@@ -106,10 +107,11 @@ class Extractor:
                 entities: tuple[Entity, ...], prior: Votes | None = None) -> list[Fact]:
         """The facts of one article. ``prior``: store-wide name votes (see ``votes``), which
         decide a name's type when this article alone is not sure."""
-        dct = _to_date(published)
+        anchor = infer_anchor(body, published, self.tagger)
+        dct = anchor.start if anchor is not None and anchor.exact else None
         lex = self.lex
         mentions = find_mentions(body, sentences, entities, lex, prior)
-        times = [t for t in self.tagger.tag(body, dct) if t.type in ("DATE", "TIME") and t.interval_start]
+        times = [t for t in self.tagger.tag(body, anchor=anchor) if t.type in ("DATE", "TIME") and t.interval_start]
         quotes = self._quotes(body)
         sents = []
         for s in sentences:
@@ -137,7 +139,7 @@ class Extractor:
             first = [m for m in sents[0].mentions if m.kind == "ORG"]
             if first:
                 dominant = first[0].text
-        ctx = _DocContext(body, dct, dct.isoformat() if dct else None, sents, times, quotes, dominant)
+        ctx = _DocContext(body, dct, dct.isoformat() if dct else None, sents, times, quotes, dominant, anchor)
         facts: list[Fact] = []
         for si, st in enumerate(sents):
             if not st.toks:
@@ -562,6 +564,9 @@ class Extractor:
                     best = (dist, t)
         if best:
             t = best[1]
+            if t.uncertain:  # a relative expression under a coarse anchor: an estimate
+                return {"date": t.interval_start, "date_end": t.interval_end, "granularity": "range",
+                        "date_text": t.text, "date_basis": "inferred"}
             return {"date": t.interval_start, "date_end": t.interval_end, "granularity": _gran(t),
                     "date_text": t.text, "date_basis": "text"}
         if self.lex.same_time_re.search(st.low):
@@ -571,20 +576,19 @@ class Extractor:
                 return {"date": p.date, "date_end": p.date_end, "granularity": p.granularity,
                         "date_text": p.date_text, "date_basis": "context"}
         recent = [f for f in earlier if f.date and f.date_basis in ("text", "context") and si - 6 <= f.sentence < si
-                  and f.granularity == "day" and (not ctx.published or f.date <= ctx.published)]
+                  and f.granularity == "day" and (ctx.latest is None or f.date <= ctx.latest)]
         if recent and not ctx.in_quote(tok.start):
             p = recent[-1]  # the story told so far in this article is about that day
             return {"date": p.date, "date_end": p.date_end, "granularity": p.granularity,
                     "date_text": p.date_text, "date_basis": "context"}
-        if ctx.published and not ctx.in_quote(tok.start):
+        if ctx.anchor is not None and not ctx.in_quote(tok.start):
             tense = tok.morph
             if tok.pos == "NOUN" and 0 <= tok.head < len(st.toks):
                 tense = st.toks[tok.head].morph
             auxs = [st.toks[c].morph for c in st.child(i, "aux", "aux:tense")]
             if "Tense=Imp" in tense or any("Tense=Imp" in a for a in auxs):
                 return {}  # imperfect / pluperfect: background, not today's news
-            return {"date": ctx.published, "date_end": ctx.published, "granularity": "day",
-                    "date_text": None, "date_basis": "published"}
+            return dict(self._pub(ctx), date_text=None)
         return {}
 
     # ------------------------------------------------------------------ numbers
@@ -683,9 +687,13 @@ class Extractor:
         return out
 
     def _pub(self, ctx: _DocContext) -> dict[str, Any]:
-        if not ctx.published:
+        """The article's own date: its publication day, or the month or range it is known to
+        (basis "inferred" when only estimated from the dates it reports)."""
+        a = ctx.anchor
+        if a is None:
             return {}
-        return {"date": ctx.published, "date_end": ctx.published, "granularity": "day", "date_basis": "published"}
+        return {"date": a.start.isoformat(), "date_end": a.end.isoformat() if a.end else None,
+                "granularity": a.granularity, "date_basis": "inferred" if a.basis == "inferred" else "published"}
 
     def _sentence_modality(self, ctx: _DocContext, si: int) -> str:
         st = ctx.sents[si]
@@ -705,8 +713,14 @@ class _DocContext:
     times: list[TimeExpression]
     quotes: list[tuple[int, int]]
     dominant: str | None
+    anchor: Anchor | None = None
     # organisation mention start -> the person a role statement ties it to ("X, ex-PDG de Y")
     claimed: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def latest(self) -> str | None:
+        """The last day the article can have been written, when known."""
+        return self.anchor.end.isoformat() if self.anchor is not None and self.anchor.end else None
 
     def in_quote(self, offset: int) -> bool:
         return any(a <= offset < b for a, b in self.quotes)
@@ -835,15 +849,6 @@ def _unique(ms: list[Mention]) -> list[Mention]:
             seen.add(m.key)
             out.append(m)
     return out
-
-
-def _to_date(published: str | None) -> date | None:
-    if not published:
-        return None
-    try:
-        return date.fromisoformat(published[:10])
-    except ValueError:
-        return None
 
 
 def _gran(t: TimeExpression) -> str:

@@ -87,7 +87,8 @@ class Event:
                     extra.setdefault(k, v)
         return {
             "date": self.date, "date_end": self.date_end, "granularity": self.granularity,
-            "date_basis": self.date_basis, "type": self.type, "person": self.person, "org": self.org,
+            "date_basis": self.date_basis, "estimated": self.date_basis in ("published", "inferred"),
+            "type": self.type, "person": self.person, "org": self.org,
             "role": self.role, "interim": self.interim, "modality": modality,
             "support": len(self.witnesses),
             "sources": [source_of(f) for f in self.facts],
@@ -148,10 +149,12 @@ class Story:
                     clusters.append([d])
             if not clusters:
                 ev = Event(etype, person, org, list(fs))
-                dated = sorted(f["date"] for f in fs if f["date"])
+                # only the articles' own dates: the event happened by the earliest of them
+                dated = sorted((f for f in fs if f["date"]), key=lambda f: (f["date_end"] or "9999", f["date"]))
                 if dated:
-                    ev.date = ev.date_end = dated[0]
-                    ev.granularity, ev.date_basis = "day", "published"
+                    f0 = dated[0]
+                    ev.date, ev.date_end, ev.granularity = f0["date"], f0["date_end"], f0["granularity"]
+                    ev.date_basis = f0["date_basis"] if f0["date_basis"] in ("published", "inferred") else "published"
                 events.append(ev)
                 continue
             evs = [Event(etype, person, org) for _ in clusters]
