@@ -17,7 +17,7 @@ from filrouge.store.repository import Store
 from filrouge.story import load_story
 from filrouge.views.report import write_report
 
-from test_views import XSS_BODY, build_store
+from test_views import XSS_BODY, build_store, uncertain_story
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
@@ -103,6 +103,44 @@ def test_report_in_browser(browser, e2e_db, tmp_path):
     _check_story_page(browser)
     _shot(browser, "report-roles.png")
     _check_inert(browser)
+    assert not _errors(browser)
+
+
+def test_uncertain_dates_drawn_apart(browser, tmp_path):
+    """A role held "by" a day (start unknown) fades in with a dashed edge; a stated start is solid.
+    Estimated, month-only, year-only and undated events say so in the timeline."""
+    out = tmp_path / "uncertain.html"
+    write_report(Store(f"sqlite:///{tmp_path / 'empty.db'}"), uncertain_story(), out)
+    browser.get(out.as_uri())
+    _ready(browser)
+    tl = browser.find_element(By.ID, "tab-timeline")
+    assert tl.find_element(By.CSS_SELECTOR, ".event[data-date-precision=year]").text.count("1985")
+    assert "May 2018 (month only)" in tl.text
+    est = tl.find_element(By.CSS_SELECTOR, ".event.date-estimated")
+    assert "Inès Garnier" in est.text and "≈ estimated date (publication)" in est.text
+    undated = tl.find_element(By.CSS_SELECTOR, ".day.undated")
+    assert "Hugo Blanc" in undated.text and "Undated (1)" in tl.text
+    browser.find_element(By.CSS_SELECTOR, "button[data-tab=roles]").click()
+    browser.find_element(By.XPATH, "//button[contains(., 'whole period')]").click()
+    bars = {b.find_element(By.TAG_NAME, "title").get_attribute("textContent").split(":")[0]: b
+            for b in browser.find_elements(By.CSS_SELECTOR, "#tab-roles .bar")}
+    lea, marc = bars["Léa Roux"], bars["Marc Petit"]
+    assert "start-uncertain" in lea.get_attribute("class") and lea.get_attribute("data-start") == "uncertain"
+    assert "start-uncertain" not in marc.get_attribute("class") and marc.get_attribute("data-start") == "known"
+    # drawn differently: the uncertain bar is masked by a gradient that starts faint, with a dashed edge
+    rect = lea.find_element(By.CSS_SELECTOR, "rect")
+    mask = rect.get_attribute("mask")
+    assert mask and lea.find_elements(By.CSS_SELECTOR, "line.edge-uncertain")
+    first_stop = browser.execute_script(
+        "var m = document.querySelector(arguments[0].slice(4, -1));"
+        "var g = document.getElementById(m.id + '-g'); return parseFloat(g.querySelector('stop').getAttribute('stop-opacity'));",
+        mask)
+    assert first_stop < 0.5
+    assert not marc.find_element(By.CSS_SELECTOR, "rect").get_attribute("mask")
+    assert not marc.find_elements(By.CSS_SELECTOR, "line.edge-uncertain")
+    legend = browser.find_element(By.CSS_SELECTOR, "#tab-roles .legend").text
+    assert "held by" in legend and "dashed" in legend
+    _shot(browser, "report-uncertain-roles.png")
     assert not _errors(browser)
 
 

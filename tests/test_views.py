@@ -134,3 +134,130 @@ def test_app_api_csp_search_and_token_gated_upload(views_db, components, tmp_pat
     people = {e["person"] for e in gated.get("/api/timeline").json()["events"]}
     assert "Hugo Lambert" in people
     assert "Hugo Lambert" in {e["person"] for e in load_story(Store(views_db)).timeline()}
+
+
+# ---- uncertain dates: estimated, coarse (a month, a year), undated, bounded intervals ------------
+
+def _fact(doc, ftype, person, org, role, day, granularity="day", basis="text", end=None, **kw):
+    base = {"doc_id": doc, "sentence_idx": 0, "start": 0, "end": 10, "type": ftype, "person": person, "org": org,
+            "role": role, "role_surface": role, "interim": False, "date": day, "date_end": end or day,
+            "granularity": granularity if day else None, "date_text": None, "date_basis": basis if day else None,
+            "negated": False, "modality": "stated", "org_inferred": False, "detail": {}, "published": "2024-05-02",
+            "source": f"outlet-{doc}", "title": f"Article {doc}", "url": None, "duplicate_of": None, "origin": doc,
+            "sentence_text": f"Sentence of {doc}."}
+    base.update(kw)
+    return base
+
+
+def uncertain_story():
+    """An invented story with every kind of date: a year, a month, a day, an estimate, none;
+    a role held "by" a day (start unknown), one started in a month, one started on a day."""
+    from filrouge.story.build import Story
+    from filrouge.story.entities import Resolver
+
+    facts = [_fact("d1", "founding", None, "Corvex", None, "1985-01-01", "year", end="1985-12-31"),
+             _fact("d2", "appointment", "Anne Leroy", "Corvex", "CEO", "2018-05-01", "month", end="2018-05-31"),
+             _fact("d3", "resignation", "Hugo Blanc", "Corvex", "CFO", None),
+             _fact("d4", "role", "Léa Roux", "Corvex", "CTO", "2024-05-02", basis="published"),
+             _fact("d5", "dismissal", "Paul Mercier", "Corvex", "COO", "2024-03-12"),
+             _fact("d6", "appointment", "Marc Petit", "Corvex", "CFO", "2024-01-15"),
+             _fact("d7", "departure", "Inès Garnier", "Corvex", "CMO", "2024-04-30", basis="published")]
+    names = [(f["person"], "PER") for f in facts if f["person"]] + [("Corvex", "ORG")]
+    return Story(facts, Resolver(names, [(n, k) for n, k in names if k == "PER"]))
+
+
+@pytest.fixture()
+def uncertain(tmp_path):
+    return Store(f"sqlite:///{tmp_path / 'empty.db'}"), uncertain_story()
+
+
+def test_date_words_and_bounds():
+    from filrouge.views.payload import date_label, interval_bounds, period
+
+    assert date_label("1985-01-01", "year") == "1985" and date_label("1985") == "1985"
+    assert date_label("2018-05-01", "month") == "May 2018" and date_label("2018-05") == "May 2018"
+    assert date_label("1980-01-01", "decade") == "1980s" and date_label(None) == "undated"
+    assert date_label("2024-03-12", "day") == "12 March 2024"
+    assert period("2021", "year") == ("2021-01-01", "2021-12-31")
+    assert period("2024-02-01", "month") == ("2024-02-01", "2024-02-29")
+    # a start known only to the year (the story may give start_granularity): uncertain over that year
+    iv = interval_bounds({"start": "2021", "start_granularity": "year", "start_by": None, "start_after": None,
+                          "end": None, "end_by": "2023-06-30", "open": False})
+    assert (iv["start_lo"], iv["start_hi"], iv["start_uncertain"]) == ("2021-01-01", "2021-12-31", True)
+    assert (iv["end_lo"], iv["end_hi"], iv["end_uncertain"]) == (None, "2023-06-30", True)
+    assert iv["dates_label"].startswith("from 2021 (day unknown)") and "ended by 30 June 2023" in iv["dates_label"]
+    iv = interval_bounds({"start": None, "start_by": "2024-05-02", "start_after": "2024-01-31", "end": "2024-06-03",
+                          "end_by": None, "open": False})
+    assert (iv["start_lo"], iv["start_hi"], iv["start_uncertain"], iv["end_uncertain"]) == (
+        "2024-01-31", "2024-05-02", True, False)
+
+
+def test_timelinejs_dates_as_precise_as_known(uncertain):
+    store, story = uncertain
+    tl = json.loads(WRITERS["timelinejs"](store, story))
+    by_id = {e["unique_id"]: e for e in tl["events"]}
+    founding = next(e for e in tl["events"] if e["text"]["headline"].startswith("founding"))
+    assert founding["start_date"] == {"year": "1985"} and "end_date" not in founding  # not 1 January 1985
+    appointed = next(e for e in tl["events"] if e["text"]["headline"].startswith("appointment: Anne Leroy"))
+    assert appointed["start_date"] == {"year": "2018", "month": "5"} and "end_date" not in appointed
+    fired = next(e for e in tl["events"] if e["text"]["headline"].startswith("dismissal"))
+    assert fired["start_date"] == {"year": "2024", "month": "3", "day": "12"} and "display_date" not in fired
+    left = next(e for e in tl["events"] if e["text"]["headline"].startswith("departure"))
+    assert left["display_date"].startswith("≈ 30 April 2024") and "estimated" in left["display_date"]
+    assert not any(e["text"]["headline"].startswith("resignation") for e in tl["events"])  # undated: left out
+    lea = next(e for e in by_id.values() if e["unique_id"].startswith("role-") and "Léa Roux" in e["text"]["headline"])
+    assert lea["start_date"] == {"year": "2024", "month": "5", "day": "2"} and "held by" in lea["display_date"]
+    anne = next(e for e in by_id.values() if e["unique_id"].startswith("role-") and "Anne Leroy" in e["text"]["headline"])
+    assert anne["start_date"] == {"year": "2018", "month": "5"}
+
+
+def test_csv_and_json_carry_bounds_and_granularity(uncertain):
+    store, story = uncertain
+    rows = list(csv.DictReader(io.StringIO(WRITERS["csv"](store, story))))
+    assert {"date", "date_end", "granularity", "date_basis", "estimated", "start", "start_by", "start_after",
+            "end", "end_by", "open", "interim", "start_granularity", "end_granularity"} <= set(rows[0])
+    founding = next(r for r in rows if r["type"] == "founding")
+    assert (founding["date"], founding["date_end"], founding["granularity"], founding["date_basis"],
+            founding["estimated"]) == ("1985-01-01", "1985-12-31", "year", "text", "False")
+    left = next(r for r in rows if r["type"] == "departure")
+    assert (left["date_basis"], left["estimated"]) == ("published", "True")
+    undated = next(r for r in rows if r["type"] == "resignation")
+    assert undated["date"] == "" and undated["granularity"] == ""
+    lea = next(r for r in rows if r["row_kind"] == "role_interval" and r["person"] == "Léa Roux")
+    # start is a known day only: a bound goes to its own column
+    assert (lea["start"], lea["start_by"], lea["start_after"], lea["end"], lea["end_by"], lea["open"]) == (
+        "", "2024-05-02", "", "", "", "True")
+    marc = next(r for r in rows if r["row_kind"] == "role_interval" and r["person"] == "Marc Petit")
+    assert (marc["start"], marc["start_by"]) == ("2024-01-15", "")
+    data = json.loads(WRITERS["json"](store, story))
+    ev = next(e for e in data["events"] if e["type"] == "founding")
+    assert (ev["granularity"], ev["date_end"], ev["estimated"], ev["date_label"]) == ("year", "1985-12-31", False, "1985")
+    iv = next(i for i in data["intervals"] if i["name"] == "Léa Roux")
+    assert iv["start"] is None and iv["start_by"] == "2024-05-02" and iv["start_uncertain"] is True
+    assert {"start", "start_by", "start_after", "end", "end_by", "open", "interim"} <= set(iv)
+
+
+def test_report_marks_uncertain_dates(uncertain, tmp_path):
+    from filrouge.views.report import write_report
+
+    store, story = uncertain
+    out = tmp_path / "story.html"
+    write_report(store, story, out)
+    html = out.read_text(encoding="utf-8")
+    payload = json.loads(html.split('id="filrouge-data">', 1)[1].split("</script>", 1)[0])
+    ev = {(e["type"], e["person"]): e for e in payload["events"]}
+    assert ev[("founding", None)]["date_precision"] == "year" and ev[("founding", None)]["date_coarse"]
+    assert ev[("appointment", "Anne Leroy")]["date_label"] == "May 2018"
+    assert ev[("departure", "Inès Garnier")]["estimated"] and ev[("departure", "Inès Garnier")]["date_label"].startswith("≈")
+    assert ev[("departure", "Inès Garnier")]["date_note"] == "estimated date (publication)"
+    assert ev[("resignation", "Hugo Blanc")]["date_uncertain"] and ev[("resignation", "Hugo Blanc")]["date_label"] == "undated"
+    assert not ev[("dismissal", "Paul Mercier")]["date_uncertain"] and not ev[("dismissal", "Paul Mercier")]["date_coarse"]
+    bars = {b["name"]: b for lane in payload["lanes"] for b in lane["bars"]}
+    assert bars["Léa Roux"]["start_uncertain"] and (bars["Léa Roux"]["start_lo"], bars["Léa Roux"]["start_hi"]) == (
+        None, "2024-05-02")
+    assert bars["Anne Leroy"]["start_uncertain"] and (bars["Anne Leroy"]["start_lo"], bars["Anne Leroy"]["start_hi"]) == (
+        "2018-05-01", "2018-05-31")
+    assert not bars["Marc Petit"]["start_uncertain"]
+    # the page's script draws those with their own class and explains them in the legend
+    assert '"start-uncertain"' in html or "start-uncertain" in html
+    assert "held by" in html and "date-estimated" in html

@@ -1,9 +1,13 @@
 """``filrouge export --format json|csv|timelinejs|graphml``: the story in standard formats.
 
 - json: everything (events, role intervals, conflicts, entities, articles, facts), with provenance;
-- csv: one row per event and one per role interval (``row_kind`` tells which);
+- csv: one row per event and one per role interval (``row_kind`` tells which), with every
+  date bound: date, date_end, granularity, date_basis, estimated for events; start, start_by,
+  start_after, end, end_by, open (and start/end granularity) for intervals;
 - timelinejs: Knight Lab TimelineJS JSON (``events[]`` with ``start_date``/``end_date``,
-  ``text.headline``/``text.text``, ``group``, ``unique_id``);
+  ``text.headline``/``text.text``, ``group``, ``unique_id``); a date is as precise as it is
+  known (``{"year": "1985"}`` for a year, year and month for a month) and ``display_date``
+  marks estimated, coarse or bounded ones ("≈ 12 March 2024 · estimated date (publication)");
 - graphml: people, organisations, roles and events as nodes, with dated edges (Gephi, networkx).
 """
 
@@ -19,7 +23,7 @@ from xml.etree import ElementTree as ET
 
 from ..store.repository import Store
 from ..story.build import Story
-from .payload import story_payload
+from .payload import event_dates, interval_bounds, period, precision, story_payload
 
 FORMATS = ("json", "csv", "timelinejs", "graphml")
 
@@ -36,7 +40,10 @@ def to_json(store: Store, story: Story) -> str:
 
 
 CSV_FIELDS = ["row_kind", "type", "date", "date_end", "granularity", "person", "org", "role", "interim",
-              "modality", "start", "end", "open", "support", "value", "sources", "source_docs"]
+              "modality", "start", "end", "open", "support", "value", "sources", "source_docs",
+              # how sure the dates are (events: basis and estimate; intervals: bounds of unknown days)
+              "date_basis", "estimated", "start_by", "start_after", "end_by", "start_granularity",
+              "end_granularity", "date_label"]
 
 
 def to_csv(store: Store, story: Story) -> str:
@@ -44,28 +51,56 @@ def to_csv(store: Store, story: Story) -> str:
     w = csv.DictWriter(buf, fieldnames=CSV_FIELDS, extrasaction="ignore")
     w.writeheader()
     for e in story.timeline():
+        event_dates(e)
         w.writerow({"row_kind": "event", **e, "value": e.get("value") or e.get("quote") or "",
                     "sources": _sources_text(e["sources"]),
                     "source_docs": " ".join(sorted({s["doc"] for s in e["sources"]}))})
     for iv in story.intervals:
-        j = iv.to_json()
+        j = interval_bounds(iv.to_json())
+        # start / end: known days only; a bound is in start_by / start_after / end_by
         w.writerow({"row_kind": "role_interval", "type": "role", "person": j["name"], "org": j["org"],
-                    "role": j["role"], "interim": j["interim"],
-                    "start": j["start"] or (f"by {j['start_by']}" if j["start_by"] else "")
-                    or (f"after {j['start_after']}" if j["start_after"] else ""),
-                    "end": j["end"] or (f"by {j['end_by']}" if j["end_by"] else ""), "open": j["open"],
+                    "role": j["role"], "interim": j["interim"], "start": j["start"], "end": j["end"],
+                    "start_by": j["start_by"], "start_after": j["start_after"], "end_by": j["end_by"],
+                    "start_granularity": j.get("start_granularity"), "end_granularity": j.get("end_granularity"),
+                    "open": j["open"], "date_label": j["dates_label"],
                     "support": len({s["doc"] for s in j["sources"]}), "sources": _sources_text(j["sources"]),
                     "source_docs": " ".join(sorted({s["doc"] for s in j["sources"]}))})
     return buf.getvalue()
 
 
-def _tl_date(d: str) -> dict[str, str]:
-    parts = d[:10].split("-")
-    out = {"year": parts[0]}
-    if len(parts) > 1:
-        out["month"] = str(int(parts[1]))
-    if len(parts) > 2:
-        out["day"] = str(int(parts[2]))
+def _tl_date(d: str, granularity: str | None = None) -> dict[str, str]:
+    """A TimelineJS date object as precise as the date is known: a year-only date is
+    ``{"year": "1985"}`` (never 1 January), a month one has no day."""
+    first, _last = period(d, granularity)
+    if first is None:
+        return {"year": str(d)[:4]}
+    y, m, day = first.split("-")
+    g = precision(d, granularity)
+    if g in ("year", "decade", "century"):
+        return {"year": str(int(y))}
+    if g in ("month", "season", "quarter"):
+        return {"year": str(int(y)), "month": str(int(m))}
+    return {"year": str(int(y)), "month": str(int(m)), "day": str(int(day))}
+
+
+def _tl_event_dates(e: dict[str, Any]) -> dict[str, Any]:
+    g = e.get("granularity")
+    out: dict[str, Any] = {"start_date": _tl_date(e["date"], g)}
+    prec = e["date_precision"]
+    end = e.get("date_end")
+    if prec in ("week", "season", "quarter", "decade", "century"):
+        # a period TimelineJS has no unit for: the span of its first and last days
+        _first, last = period(e["date"], g)
+        end = last
+    if end and end != e["date"] and prec not in ("month", "year"):
+        out["end_date"] = _tl_date(end, "day" if prec in ("day", "week") else
+                                   "month" if prec in ("season", "quarter") else "year")
+        if out["end_date"] == out["start_date"]:
+            del out["end_date"]
+    if e["estimated"] or prec in ("week", "season", "quarter", "decade", "century"):
+        label = e["date_label"] + (f" · {e['date_note']}" if e["estimated"] else "")
+        out["display_date"] = label
+        out["start_date"]["display_date"] = label
     return out
 
 
@@ -74,31 +109,35 @@ def to_timelinejs(store: Store, story: Story) -> str:
     for n, e in enumerate(story.timeline()):
         if not e["date"]:
             continue  # TimelineJS needs a start date
+        event_dates(e)
         who = ", ".join(x for x in (e["person"], e["role"], e["org"]) if x)
         headline = f"{e['type']}: {who}" if who else e["type"]
         lines = [f"{'interim · ' if e['interim'] else ''}{e['modality']} · {e['support']} source(s)"]
+        if e["date_note"]:
+            lines.append(f"date: {e['date_label']} ({e['date_note']})")
         lines += [f"{s.get('source') or '?'}: « {s.get('text') or ''} »" for s in e["sources"][:5]]
         item: dict[str, Any] = {
-            "start_date": _tl_date(e["date"]),
+            **_tl_event_dates(e),
             # TimelineJS renders text as HTML: article text is escaped here
             "text": {"headline": html.escape(headline), "text": "<br>".join(html.escape(x) for x in lines)},
             "group": e["org"] or e["type"],
             "unique_id": f"event-{n}",
         }
-        if e["date_end"] and e["date_end"] != e["date"]:
-            item["end_date"] = _tl_date(e["date_end"])
         events.append(item)
     for n, iv in enumerate(story.intervals):
-        start = iv.start or iv.start_by or iv.start_after
+        j = interval_bounds(iv.to_json())
+        start = j["start"] or j["start_by"] or j["start_after"]
         if not start:
             continue
-        item = {"start_date": _tl_date(start),
+        item = {"start_date": _tl_date(start, j.get("start_granularity") if j["start"] else None),
                 "text": {"headline": html.escape(f"{iv.name}: {iv.role}{' (interim)' if iv.interim else ''}"),
-                         "text": html.escape(f"{iv.org}")},
+                         "text": html.escape(f"{iv.org} · {j['dates_label']}")},
                 "group": f"{iv.org} · {iv.role}", "unique_id": f"role-{n}"}
-        end = iv.end or iv.end_by
+        end = j["end"] or j["end_by"]
         if end:
-            item["end_date"] = _tl_date(end)
+            item["end_date"] = _tl_date(end, j.get("end_granularity") if j["end"] else None)
+        if j["start_uncertain"] or j["end_uncertain"]:
+            item["display_date"] = j["dates_label"]
         events.append(item)
     return json.dumps({"title": {"text": {"headline": "filrouge timeline", "text": ""}}, "events": events},
                       ensure_ascii=False, indent=1)
@@ -110,7 +149,9 @@ def to_graphml(store: Store, story: Story) -> str:
     root = ET.Element(f"{{{ns}}}graphml")
     keys = [("label", "node", "string"), ("kind", "node", "string"), ("date", "node", "string"),
             ("interim", "all", "boolean"), ("relation", "edge", "string"), ("role", "edge", "string"),
-            ("start", "edge", "string"), ("end", "edge", "string"), ("sources", "all", "int")]
+            ("start", "edge", "string"), ("end", "edge", "string"), ("sources", "all", "int"),
+            ("start_by", "edge", "string"), ("start_after", "edge", "string"), ("end_by", "edge", "string"),
+            ("granularity", "node", "string"), ("date_basis", "node", "string"), ("estimated", "node", "boolean")]
     for name, domain, typ in keys:
         ET.SubElement(root, f"{{{ns}}}key", {"id": name, "for": domain, "attr.name": name, "attr.type": typ})
     g = ET.SubElement(root, f"{{{ns}}}graph", {"id": "story", "edgedefault": "directed"})
@@ -147,10 +188,13 @@ def to_graphml(store: Store, story: Story) -> str:
         edge(r, o, relation="role_at")
         edge(p, r, relation="held", role=iv.role, interim=iv.interim,
              start=iv.start or iv.start_by or iv.start_after, end=iv.end or iv.end_by,
+             start_by=iv.start_by, start_after=iv.start_after, end_by=iv.end_by,
              sources=len({s["doc"] for s in iv.sources}))
     for n, e in enumerate(story.timeline()):
+        event_dates(e)
         ev = node(f"event:{n}", label=f"{e['type']} {e['person'] or ''}".strip(), kind="event",
-                  date=e["date"], interim=e["interim"], sources=e["support"])
+                  date=e["date"], granularity=e["granularity"], date_basis=e["date_basis"],
+                  estimated=e["estimated"], interim=e["interim"], sources=e["support"])
         if e["person"]:
             edge(node(f"person:{e['person']}", label=e["person"], kind="person"), ev, relation="subject_of")
         if e["org"]:

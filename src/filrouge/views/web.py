@@ -26,7 +26,7 @@ from ..extract.mentions import fold
 from ..store.repository import Store
 from ..story import load_story
 from ..story.build import Story
-from .payload import fold_duplicates, story_payload
+from .payload import event_dates, fold_duplicates, interval_bounds, story_payload
 from .render import page
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -139,6 +139,7 @@ def create_app(settings: Settings, *, token: str | None = None, aliases: Path | 
         page_ = events[offset:offset + limit]
         for n, ev in enumerate(page_):
             ev["id"] = offset + n
+            event_dates(ev)
         return {"total": len(events), "offset": offset, "events": page_}
 
     @app.get("/api/roles/{org}", summary="Role intervals of an organisation, or who held a role on a day")
@@ -149,8 +150,9 @@ def create_app(settings: Settings, *, token: str | None = None, aliases: Path | 
             if not role:
                 raise HTTPException(422, "at needs role")
             return {"org": story.resolver.org(org), "role": role, "at": at,
-                    "holders": [h.to_json() for h in story.holders(org, role, day)]}
-        return {"org": story.resolver.org(org), "intervals": [i.to_json() for i in story.roles(org, role)]}
+                    "holders": [interval_bounds(h.to_json()) for h in story.holders(org, role, day)]}
+        return {"org": story.resolver.org(org),
+                "intervals": [interval_bounds(i.to_json()) for i in story.roles(org, role)]}
 
     @app.get("/api/conflicts", summary="Conflicts (sources disagree) and updates (values moved on)")
     def api_conflicts() -> dict[str, Any]:

@@ -135,9 +135,15 @@
     if (e.modality && e.modality !== "stated") tags.push(el("span", {cls: "tag", text: e.modality}));
     var alt = Object.keys(e.conflicting_dates || {});
     if (alt.length) tags.push(el("span", {cls: "tag warn", text: "sources disagree: " + alt.join(", ")}));
-    if (e.granularity && e.granularity !== "day") tags.push(el("span", {cls: "tag", text: e.granularity}));
-    if (e.date_basis === "published") tags.push(el("span", {cls: "tag", text: "dated by publication"}));
-    var node = el("div", {cls: "event t-" + e.type, "data-event": String(e.id), tabindex: "0"}, [
+    // how sure the date is: estimated (≈, from the publication day or inferred), coarse (a month, a year)
+    if (e.date && e.estimated) tags.push(el("span", {cls: "tag date-est", title: "The sources do not state this date",
+      text: "≈ " + (e.date_note || "estimated date")}));
+    else if (e.date && e.date_coarse) tags.push(el("span", {cls: "tag date-coarse", text: (e.date_label || "") + " · " + e.date_note}));
+    var cls = "event t-" + e.type + (!e.date ? " undated" : "") + (e.date && e.estimated ? " date-estimated" : "") +
+      (e.date && e.date_coarse ? " date-coarse" : "");
+    var node = el("div", {cls: cls, "data-event": String(e.id), tabindex: "0",
+      "data-date-precision": e.date_precision || "none",
+      "data-date-uncertain": !e.date ? "undated" : e.estimated ? "estimated" : e.date_coarse ? "coarse" : "no"}, [
       el("span", {cls: "type", text: e.type}),
       el("span", {}, [el("span", {cls: "who", text: who || "—"}), value ? " — " + value : ""].concat(tags)),
       el("span", {cls: "support", text: e.support + (e.support === 1 ? " source" : " sources")})]);
@@ -146,7 +152,8 @@
       node.classList.add("selected");
       var srcs = e.sources.slice();
       alt.forEach(function (d) { srcs = srcs.concat(e.conflicting_dates[d]); });
-      showSources(e.type + (e.person ? " — " + e.person : "") + (e.date ? " (" + e.date.slice(0, 10) + ")" : ""), srcs);
+      showSources(e.type + (e.person ? " — " + e.person : "") + (e.date ? " (" + (e.date_label || e.date.slice(0, 10)) + ")" : ""), srcs,
+        e.date_note ? el("p", {cls: "hint", text: "Date: " + (e.date_label || "undated") + " — " + e.date_note}) : null);
     }
     node.addEventListener("click", open);
     node.addEventListener("keydown", function (k) { if (k.key === "Enter") open(); });
@@ -162,20 +169,22 @@
     var undated = evs.filter(function (e) { return !e.date; });
     if (!evs.length) box.appendChild(el("p", {cls: "empty", text: "No event matches."}));
     var groups = [], last = null;
+    // one group per day, or per month, year... for dates known only that far
     dated.forEach(function (e) {
-      var d = e.date.slice(0, e.granularity === "year" ? 4 : e.granularity === "month" ? 7 : 10);
-      if (!last || last.day !== d) { last = {day: d, events: []}; groups.push(last); }
+      var p = e.date_precision || "day", d = p + ":" + e.date.slice(0, 10) + ":" + (p === "day" ? "" : (e.date_end || ""));
+      if (!last || last.key !== d) { last = {key: d, day: e.date.slice(0, 10), precision: p, label: e.date_label, events: []}; groups.push(last); }
       last.events.push(e);
     });
     var list = el("div", {cls: "days"});
     box.appendChild(list);
     pages(list, groups, function (g) {
-      var sec = el("div", {cls: "day"}, [el("h3", {text: fmtDay(g.day)})]);
+      var head = g.precision === "day" ? fmtDay(g.day) : (g.label || "").replace(/^≈ /, "") + " (" + g.precision + " only)";
+      var sec = el("div", {cls: "day" + (g.precision === "day" ? "" : " coarse"), "data-precision": g.precision}, [el("h3", {text: head})]);
       g.events.forEach(function (e) { sec.appendChild(eventNode(e)); });
       return sec;
     });
     if (undated.length) {
-      box.appendChild(el("h2", {text: "Undated (" + undated.length + ")"}));
+      box.appendChild(el("h2", {text: "Undated (" + undated.length + ")", title: "No source gives or implies a date for these events"}));
       var u = el("div", {cls: "day undated"});
       box.appendChild(u);
       pages(u, undated, eventNode);
@@ -190,11 +199,13 @@
     (kids || []).forEach(function (c) { e.appendChild(typeof c === "string" ? document.createTextNode(c) : c); });
     return e;
   }
-  function dayNum(d) { return d ? Date.parse(d.slice(0, 10) + "T00:00:00Z") / 864e5 : null; }
+  function dayNum(d) { if (!d) return null; var t = Date.parse(d.slice(0, 10) + "T00:00:00Z") / 864e5; return isNaN(t) ? null : t; }
   var wholePeriod = false;
+  var FADE = 72;  // px over which a start (or end) known only by a bound fades in (or out)
+  // The days a bar may start and end: lo..hi for each side (equal for a known day; null when
+  // nothing bounds it), from the payload's start_lo/start_hi/end_lo/end_hi.
   function barSpan(b) {
-    var s = dayNum(b.start || b.start_after), e = dayNum(b.end || b.end_by), by = dayNum(b.start_by);
-    return {s: s, by: by, e: e};
+    return {slo: dayNum(b.start_lo), shi: dayNum(b.start_hi), elo: dayNum(b.end_lo), ehi: dayNum(b.end_hi)};
   }
   function renderRoles() {
     var box = clear(document.getElementById("tab-roles"));
@@ -205,7 +216,8 @@
     if (!lanes.length) { box.appendChild(el("p", {cls: "empty", text: "No role known."})); return; }
     var days = [];
     lanes.forEach(function (l) { l.bars.forEach(function (b) {
-      ["start", "start_by", "start_after", "end", "end_by"].forEach(function (k) { if (b[k]) days.push(dayNum(b[k])); });
+      var sp = barSpan(b);
+      [sp.slo, sp.shi, sp.elo, sp.ehi].forEach(function (d) { if (d !== null) days.push(d); });
     }); });
     var hi = Math.max.apply(null, days), lo = Math.min.apply(null, days);
     if (!isFinite(lo)) { lo = dayNum(new Date().toISOString()); hi = lo; }
@@ -222,28 +234,41 @@
     var layout = lanes.map(function (l) {
       var ends = [], bars = l.bars.map(function (b) {
         var sp = barSpan(b);
-        var x0 = sp.s !== null ? x(sp.s) : sp.by !== null ? x(sp.by) - 28 : labelW;
-        var x1 = sp.e !== null ? x(sp.e + 1) : (b.open ? W - 6 : (sp.by !== null ? x(sp.by) + 8 : x0 + 8));
+        var su = !!b.start_uncertain, eu = !!b.end_uncertain;
+        // solid from the day it was surely held (a known start, or "held by"), faded before it
+        var s1 = sp.shi !== null ? x(sp.shi + (su && b.start ? 1 : 0))  // a coarse start: after its whole month or year
+          : sp.slo !== null ? x(sp.slo) + FADE / 2 : labelW + FADE;
+        var x0 = !su ? x(sp.slo) : sp.slo !== null ? x(sp.slo) : Math.max(labelW, s1 - FADE);
+        if (su && sp.slo === null && sp.shi !== null && x(sp.shi) <= labelW + 1) x0 = labelW;  // before the chart
+        // solid until the day it surely ended (a known end), faded to the day it had ended by
+        var x1, e0;
+        if (sp.elo !== null && !eu) { x1 = x(sp.elo + 1); e0 = x1; }
+        else if (sp.elo !== null) { e0 = x(sp.elo); x1 = x(sp.ehi + 1); }
+        else if (sp.ehi !== null) { x1 = x(sp.ehi + 1); e0 = Math.max(s1, x1 - FADE); }
+        else if (b.open) { x1 = W - 6; e0 = x1; }
+        else { e0 = Math.max(s1, x0 + 8); x1 = e0 + FADE / 2; }  // ended, day unknown
         x0 = Math.max(labelW, x0);
         if (x1 - x0 < 8) x1 = x0 + 8;
+        s1 = Math.max(x0, Math.min(s1, x1)); e0 = Math.max(s1, Math.min(e0, x1));
         var label = b.name + (b.interim ? " (interim)" : "");
         var tw = label.length * 7 + 12, place = "inside", a = x0, z = x1;
-        if (x1 - x0 < tw) {
+        if ((eu ? e0 : x1) - s1 < tw) {  // the name goes where the bar is solid, or beside it
           if (x1 + tw + 10 <= W) { place = "right"; z = x1 + tw + 10; }
           else { place = "left"; a = x0 - tw; }
         }
         var row = 0;
         while ((ends[row] || []).some(function (o) { return a < o[1] && o[0] < z; })) row++;
         (ends[row] = ends[row] || []).push([a, z]);
-        return {b: b, sp: sp, x0: x0, x1: x1, row: row, label: label, place: place};
+        return {b: b, sp: sp, x0: x0, x1: x1, s1: s1, e0: e0, su: su, eu: eu, row: row, label: label, place: place};
       });
       return {lane: l, bars: bars, rows: Math.max(1, ends.length)};
     });
     var H = 26;
     layout.forEach(function (L) { L.y = H; H += L.rows * (BAR + GAP) + 10; });
     var root = svg("svg", {width: W, height: H, role: "img", "aria-label": "Who held which role when"});
-    root.appendChild(svg("defs", {}, [svg("pattern", {id: "hatch", width: 6, height: 6, patternUnits: "userSpaceOnUse", patternTransform: "rotate(45)"},
-      [svg("rect", {width: 6, height: 6, fill: "#f6d6a6"}), svg("line", {x1: 0, y1: 0, x2: 0, y2: 6, stroke: "#d98a1c", "stroke-width": 3})])]));
+    var defs = svg("defs", {}, [svg("pattern", {id: "hatch", width: 6, height: 6, patternUnits: "userSpaceOnUse", patternTransform: "rotate(45)"},
+      [svg("rect", {width: 6, height: 6, fill: "#f6d6a6"}), svg("line", {x1: 0, y1: 0, x2: 0, y2: 6, stroke: "#d98a1c", "stroke-width": 3})])]);
+    root.appendChild(defs);
     var axis = svg("g", {"class": "axis"});
     var ticks = Math.min(6, Math.max(2, Math.round(hi - lo)));
     for (var t = 0; t < ticks; t++) {
@@ -257,18 +282,36 @@
       root.appendChild(svg("text", {x: 4, y: y + BAR / 2 + 5, "font-weight": 600}, [l.org + " · " + l.role]));
       root.appendChild(svg("line", {x1: 0, x2: W, y1: y + L.rows * (BAR + GAP) + 4, y2: y + L.rows * (BAR + GAP) + 4, stroke: "#e3e7ec"}));
       L.bars.forEach(function (it) {
-        var b = it.b, sp = it.sp, by = y + it.row * (BAR + GAP);
-        var sure = !!b.start && (!!b.end || b.open);
-        var dates = (b.start ? "from " + b.start : b.start_by ? "held by " + b.start_by + " (start unknown)" : b.start_after ? "after " + b.start_after : "start unknown") +
-          " — " + (b.end ? "to " + b.end : b.end_by ? "ended by " + b.end_by : b.open ? "still held (open)" : "ended, day unknown");
-        var g = svg("g", {"class": "bar", "data-bar": String(b.id), tabindex: "0"});
-        g.appendChild(svg("title", {}, [it.label + ": " + dates]));
-        g.appendChild(svg("rect", {x: it.x0, y: by, width: it.x1 - it.x0, height: BAR, rx: 3,
-          fill: b.interim ? "url(#hatch)" : "#3b78c2", "fill-opacity": sure ? 1 : 0.8,
-          stroke: b.interim ? "#b86e0b" : "#1f5fa8", "stroke-width": 1, "stroke-dasharray": sure ? "" : "5 3"}));
-        if (!b.start && sp.by !== null) g.appendChild(svg("rect", {x: it.x0, y: by, width: Math.min(28, it.x1 - it.x0), height: BAR, fill: "#fff", "fill-opacity": 0.55}));
+        var b = it.b, by = y + it.row * (BAR + GAP), w = it.x1 - it.x0;
+        var dates = b.dates_label || "";
+        var cls = "bar" + (it.su ? " start-uncertain" : "") + (it.eu ? " end-uncertain" : "") + (b.open ? " open" : "");
+        var g = svg("g", {"class": cls, "data-bar": String(b.id), tabindex: "0",
+          "data-start": it.su ? "uncertain" : "known", "data-end": b.open ? "open" : it.eu ? "uncertain" : "known"});
+        g.appendChild(svg("title", {}, [it.label + ": " + dates + (b.interim ? " · interim" : "")]));
+        var rect = {x: it.x0, y: by, width: w, height: BAR, rx: 3,
+          fill: b.interim ? "url(#hatch)" : "#3b78c2", stroke: b.interim ? "#b86e0b" : "#1f5fa8", "stroke-width": 1};
+        if (it.su || it.eu) {
+          // uncertain ends fade: a mask whose gradient is clear where the role was surely held
+          var gid = "fade-" + b.id, f0 = (it.s1 - it.x0) / Math.max(1, w), f1 = (it.e0 - it.x0) / Math.max(1, w);
+          var lowS = it.su ? 0.12 : 1, lowE = it.eu ? 0.12 : 1;
+          defs.appendChild(svg("linearGradient", {id: gid + "-g", gradientUnits: "userSpaceOnUse", x1: it.x0, x2: it.x1, y1: 0, y2: 0}, [
+            svg("stop", {offset: 0, "stop-color": "#fff", "stop-opacity": lowS}),
+            svg("stop", {offset: Math.max(0, Math.min(1, f0)), "stop-color": "#fff", "stop-opacity": 1}),
+            svg("stop", {offset: Math.max(0, Math.min(1, Math.max(f0, f1))), "stop-color": "#fff", "stop-opacity": 1}),
+            svg("stop", {offset: 1, "stop-color": "#fff", "stop-opacity": lowE})]));
+          defs.appendChild(svg("mask", {id: gid, maskUnits: "userSpaceOnUse", x: it.x0 - 2, y: by - 2, width: w + 4, height: BAR + 4},
+            [svg("rect", {x: it.x0 - 2, y: by - 2, width: w + 4, height: BAR + 4, fill: "url(#" + gid + "-g)"})]));
+          rect.mask = "url(#" + gid + ")";
+        }
+        g.appendChild(svg("rect", rect));
+        // a dashed edge where the day is not known
+        var edge = b.interim ? "#b86e0b" : "#1f5fa8";
+        if (it.su) g.appendChild(svg("line", {"class": "edge-uncertain", x1: it.x0 + 0.5, x2: it.x0 + 0.5, y1: by - 2, y2: by + BAR + 2,
+          stroke: edge, "stroke-width": 1.5, "stroke-dasharray": "3 2"}));
+        if (it.eu) g.appendChild(svg("line", {"class": "edge-uncertain", x1: it.x1 - 0.5, x2: it.x1 - 0.5, y1: by - 2, y2: by + BAR + 2,
+          stroke: edge, "stroke-width": 1.5, "stroke-dasharray": "3 2"}));
         if (b.open) g.appendChild(svg("path", {d: "M" + (it.x1 - 1) + " " + by + " l7 " + BAR / 2 + " l-7 " + BAR / 2 + "z", fill: b.interim ? "#d98a1c" : "#1f5fa8"}));
-        g.appendChild(svg("text", {x: it.place === "inside" ? it.x0 + 6 : it.place === "right" ? it.x1 + (b.open ? 10 : 4) : it.x0 - 4,
+        g.appendChild(svg("text", {x: it.place === "inside" ? it.s1 + 6 : it.place === "right" ? it.x1 + (b.open ? 10 : 4) : it.x0 - 4,
           "text-anchor": it.place === "left" ? "end" : "start", y: by + BAR / 2 + 4,
           fill: it.place === "inside" && !b.interim ? "#fff" : "#1d232b", "font-weight": 600}, [it.label]));
         function open() {
@@ -284,8 +327,11 @@
     var toggle = el("button", {cls: "more", type: "button", text: wholePeriod ? "Show the last weeks" : "Show the whole period",
       onclick: function () { wholePeriod = !wholePeriod; renderRoles(); }});
     box.appendChild(el("div", {cls: "chart"}, [root]));
-    box.appendChild(el("p", {cls: "legend"}, [el("span", {text: "■ solid: start and end stated"}), el("span", {text: "┅ dashed: start or end uncertain (faded start: held by that day)"}),
-      el("span", {text: "▨ hatched: interim"}), el("span", {text: "▶ arrow: still held"}),
+    box.appendChild(el("p", {cls: "legend"}, [
+      el("span", {}, [el("i", {cls: "sw sw-solid"}), "solid: held between stated days"]),
+      el("span", {}, [el("i", {cls: "sw sw-fade"}), "faded, dashed edge: day not stated — solid from the day surely held (“held by”), faded over the days it may have started (“after”, a whole month or year, or before the chart) or ended (“ended by”)"]),
+      el("span", {}, [el("i", {cls: "sw sw-hatch"}), "hatched: interim"]),
+      el("span", {text: "▶ arrow: still held"}),
       zoomed || wholePeriod ? toggle : null]));
   }
 
