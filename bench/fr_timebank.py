@@ -1,7 +1,10 @@
 """French TimeBank (TempEval-3 style): extraction P/R/F1 (strict = exact span, relaxed =
 overlap) and accuracy of the normalised value on matched spans.
 
-    python bench/fr_timebank.py [FOLDER_OF_TML]   (default ../shared/benchmarks/fr_timebank/dev)
+    python bench/fr_timebank.py [FOLDER_OF_TML] [-v]   (default ../shared/benchmarks/fr_timebank/dev)
+
+``-v`` also lists false positives and span mismatches (gold vs predicted), to look for
+rule classes that are missing rather than for fixes that fit one document.
 
 HeidelTime reports about 0.86 strict extraction F1 on FTiB.
 """
@@ -56,7 +59,9 @@ def parse_tml(path: Path) -> tuple[date | None, str, list[tuple[int, int, str, s
 
 
 def main() -> None:
-    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else shared("benchmarks", "fr_timebank", "dev")
+    args = [a for a in sys.argv[1:] if a != "-v"]
+    verbose = "-v" in sys.argv[1:]
+    folder = Path(args[0]) if args else shared("benchmarks", "fr_timebank", "dev")
     from filrouge.temporal.tagger import TimeTagger
 
     tagger = TimeTagger("fr")
@@ -64,6 +69,7 @@ def main() -> None:
     t0 = time.perf_counter()
     files = sorted(folder.glob("*.tml"))
     misses: list[str] = []
+    extra: list[str] = []
     for f in files:
         dct, text, gold = parse_tml(f)
         pred = tagger.tag(text, dct)
@@ -82,10 +88,18 @@ def main() -> None:
                 val_n += 1
                 if pred[relaxed].value == gv:
                     val_ok += 1
-                elif len(misses) < 80:
+                elif len(misses) < 80 or verbose:
                     misses.append(f"{text[gs:ge]!r}: gold {gv} got {pred[relaxed].value}")
-            elif len(misses) < 80:
+            elif len(misses) < 80 or verbose:
                 misses.append(f"missed {text[gs:ge]!r} ({gv})")
+            if verbose and relaxed is not None and strict is None:
+                p = pred[relaxed]
+                extra.append(f"span: gold {text[gs:ge]!r} got {p.text!r}")
+        if verbose:
+            for i, p in enumerate(pred):
+                if not any(p.start < ge and gs < p.end for gs, ge, _v, _t in gold):
+                    ctx = text[max(0, p.start - 30):p.end + 30].replace("\n", " ")
+                    extra.append(f"false positive {p.text!r} ({p.value}) in ...{ctx}...")
     dt = time.perf_counter() - t0
 
     def prf(tp: int) -> tuple[float, float, float]:
@@ -99,7 +113,7 @@ def main() -> None:
     print(f"  strict  P={ps:.3f} R={rs:.3f} F1={fs:.3f}")
     print(f"  relaxed P={pr:.3f} R={rr:.3f} F1={fr:.3f}")
     print(f"  value accuracy on relaxed matches: {val_ok}/{val_n} = {val_ok / max(val_n, 1):.3f}")
-    for m in misses:
+    for m in misses + extra:
         print("   ", m)
 
 

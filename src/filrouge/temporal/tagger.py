@@ -91,6 +91,9 @@ class TimeTagger:
         self.months = {k: v for k, v in lang.months.items() if len(k) > 3 or k in ("mai", "mars", "juin")}
         self.weekdays = lang.weekdays
         self.numbers: dict[str, int] = {str(k): int(v) for k, v in data["numbers"].items()}
+        self._compound_numbers(data.get("number_tens", {}))
+        self.approx_nouns: dict[str, int] = data["approx_nouns"]
+        self.modifiers: dict[str, str] = data["period_modifiers"]
         self.units: dict[str, str] = data["units"]
         self.rel_days: dict[str, int] = data["relative_days"]
         self.parts: dict[str, str] = data["parts_of_day"]
@@ -100,6 +103,7 @@ class TimeTagger:
         self.future_cues = tuple(data["future_cues"])
         self._future_rx = re.compile(r"\b[a-zàâçéèêëîïôûù]{3,}(?:" + _alt(data["future_suffixes"]) + r")\b"
                                      r"|(?<![\w-])(?:" + _alt(self.future_cues) + r")(?![\w-])")
+        self._future_lead = re.compile(r"(?<![\w-])(?:" + _alt(data["future_lead"]) + r")(?:\s+(?:du|de|le|la|l['’]))?\s*$", re.I)
         self.refs: dict[str, str] = {k.lower(): v for k, v in data["reference_words"].items()}
         self.duration_nouns: dict[str, str] = {k.lower(): v for k, v in data["duration_nouns"].items() if v}
         M, W = _alt(self.months), _alt(self.weekdays)
@@ -111,11 +115,28 @@ class TimeTagger:
         R = _alt(self.rel_days)
         B, E = r"(?<![\w-])", r"(?![\w-])"
         flags = re.I
+        HALF = r"(?P<half>\s+(?:" + _alt(data["half_words"]) + r"))?"
+        AN = r"(?:une\s+)?(?P<an>" + _alt(self.approx_nouns) + r")\s+d(?:e\s+|['’]\s*)"
+        MOD = r"(?P<mod>" + _alt(self.modifiers) + r")"
+        D1 = r"1er|premier|\d{1,2}"
+        part_lead = r"(?:" + "|".join(r"(?<=\b" + re.escape(w) + r"\s)" for w in data["part_lead"]) + r")"
         self.patterns: list[tuple[str, re.Pattern[str]]] = [
-            ("date_dmy", re.compile(B + r"(?:(?:le|du|au)\s+)?(?:(?P<wd>" + W + r")\s+)?(?P<d>1er|\d{1,2})\s+(?P<m>" + M
+            ("date_dmy", re.compile(B + r"(?:(?:le|du|au)\s+)?(?:(?P<wd>" + W + r")\s+)?(?P<d>" + D1 + r")\s+(?P<m>" + M
                                     + r")(?:\s+(?P<y>\d{4}|\d{2}(?![\d\w])))?(?:\s+(?P<rel>" + LAST + "|" + NEXT + r"))?" + E, flags)),
             ("wd_daynum", re.compile(B + r"(?:(?:le|du|au|ce)\s+)?(?P<wd>" + W + r")\s+(?P<d>1er|\d{1,2})(?=\s*[,.;:!?)»]|\s*$|\s+(?:"
                                      + _alt(list(data["weekday_day_followers"]) + list(self.parts)) + r")(?![\w-]))", flags)),
+            ("day_coord", re.compile(B + r"(?:les|le|des|du|entre\s+le)\s+(?P<d>" + D1 + r")(?=\s*(?:et|au|à|-|,)\s*(?:le\s+)?(?:" + D1
+                                     + r")(?:\s*(?:et|au|,)\s*(?:le\s+)?(?:" + D1 + r"))?\s+(?P<m>" + M + r")(?:\s+(?P<y>\d{4}))?(?:\s+(?P<rel>"
+                                     + LAST + "|" + NEXT + r"))?(?![\w-]))", flags)),
+            ("day_alone", re.compile(B + r"le\s+(?P<d>1er|\d{1,2})(?=\s*[,;])(?!\s*,\s*(?:" + _alt(data["street_words"]) + r")\b)", flags)),
+            ("decade", re.compile(B + r"(?:les\s+)?années\s+(?P<dec>(?:19|20)?\d0)(?!\d)" + E, flags)),
+            ("mod_year", re.compile(B + r"(?:(?:la|le)\s+)?" + MOD + r"\s*(?:de\s+l['’]année\s+|d['’]année\s+)?(?P<y>(?:1[89]|20)\d{2})(?![\d,.]\d)" + E, flags)),
+            ("mod_period", re.compile(B + r"(?:(?:la|le|au)\s+)?" + MOD + r"\s*(?:de\s+l['’]\s*|d['’]\s*|du\s+|de\s+la\s+|de\s+cette\s+|de\s+ce\s+|de\s+)"
+                                      r"(?P<what>année|an|mois|semaine|trimestre|week-end)(?:\s+(?P<rel>" + LAST + "|" + NEXT + r"|en\s+cours))?" + E, flags)),
+            ("the_part", re.compile(part_lead + r"la\s+(?P<p>nuit|soirée|matinée|journée)(?:\s+(?P<rel>" + LAST + r"))?(?!\s+d[eu]\s)" + E, flags)),
+            ("same_part", re.compile(B + r"(?:le|ce)\s+(?P<p>" + P + r"|jour)\s+même" + E, flags)),
+            ("last_n", re.compile(B + r"(?:les|des|ces)\s+(?P<n>" + N + r")\s+(?:" + LAST + "|" + NEXT + r")\s+(?P<u>" + U + r")" + E, flags)),
+            ("approx", re.compile(B + AN + r"(?P<u>" + U + r")" + E, flags)),
             ("date_num", re.compile(B + r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4}|\d{2})" + E)),
             ("month_year", re.compile(B + r"(?:(?:au\s+)?mois\s+d[e']\s*)?(?P<m>" + M + r")\s+(?P<y>\d{4}|\d{2})" + E, flags)),
             ("month_rel", re.compile(B + r"(?:(?:au\s+)?mois\s+d[e']\s*)?(?P<m>" + M + r")\s+(?P<rel>" + LAST + "|" + NEXT + r")" + E, flags)),
@@ -125,20 +146,22 @@ class TimeTagger:
             ("rel_day_part", re.compile(B + r"(?P<r>" + R + r")(?:\s+(?P<wd>" + W + r"))?(?:\s+(?:au\s+|dans\s+la\s+|en\s+)?(?P<p>" + P + r"))?"
                                         r"(?:\s+à\s+(?P<ch>\d{1,2})\s*h\s*(?P<cm>\d{2})?)?" + E, flags)),
             ("this_part", re.compile(B + r"(?:" + _alt(data["this_words"]) + r")\s+(?P<p>" + P + r")" + E, flags)),
-            ("weekday", re.compile(B + r"(?:(?P<le>le)\s+)?(?:(?P<this>ce)\s+)?(?:même\s+)?(?P<wd>" + W + r")(?:\s+(?P<p>" + P + r"))?(?:\s+(?P<rel>" + LAST + "|" + NEXT + r"))?" + E, flags)),
+            ("weekday", re.compile(B + r"(?:(?P<le>le)\s+)?(?:(?P<this>ce)\s+)?(?P<same>même\s+)?(?P<wd>" + W + r")(?:\s+(?P<p>" + P + r"))?(?:\s+(?P<rel>" + LAST + "|" + NEXT + r"))?"
+                                   + E, flags)),
             ("rel_period", re.compile(B + r"(?P<what>la\s+semaine|le\s+mois|l'année|l’année|l'an|l’an|le\s+week-end|le\s+trimestre)\s+(?P<rel>" + LAST + "|" + NEXT + r")" + E, flags)),
             ("this_period", re.compile(B + r"(?P<what>cette\s+semaine|ce\s+mois-ci|ce\s+mois|cette\s+année|ce\s+week-end|cet\s+été|cet\s+hiver|cet\s+automne|ce\s+printemps)" + E, flags)),
-            ("ago", re.compile(B + r"(?:" + _alt(data["ago_words"]) + r")\s+(?P<n>" + N + r"|quelques|plusieurs)\s+(?P<u>" + U + r")" + E, flags)),
+            ("ago", re.compile(B + r"(?:" + _alt(data["ago_words"]) + r")\s+(?:(?P<n>" + N + r"|quelques|plusieurs)\s+|" + AN + r")(?P<u>" + U + r")" + HALF + E, flags)),
             ("season", re.compile(r"(?:" + "|".join(r"(?<=\b" + re.escape(w) + (")" if w.endswith(("'", "’")) else r"\s)") for w in data["season_lead"]) + r")"
                                   r"(?P<s>" + S + r")(?:\s+(?P<y>\d{4}))?(?:\s+(?P<rel>" + LAST + "|" + NEXT + r"))?" + E
                                   + "|" + B + r"(?P<s2>" + S + r")\s+(?P<y2>\d{4})" + E, flags)),
             ("ref", re.compile(B + r"(?P<ref>" + _alt(data["reference_words"]) + r")" + E, flags)),
             ("vague", re.compile(B + r"(?P<q>" + _alt(data["vague_quantities"]) + r")\s+(?P<u>" + U + r")" + E, flags)),
             ("duration_noun", re.compile(B + r"(?P<dn>" + _alt([k for k, v in data["duration_nouns"].items() if v]) + r")" + E, flags)),
-            ("clock", re.compile(B + r"(?P<h>\d{1,2})\s*h\s*(?P<mi>\d{2})?" + E + r"|" + B + r"(?:(?<=à )|(?<=vers )|(?<=dès ))(?P<h2>\d{1,2})\s+heures(?:\s+(?P<mi2>\d{2}))?" + E, flags)),
+            ("clock", re.compile(B + r"(?:(?P<h>\d{1,2})\s*h\s*(?P<mi>\d{2})?" + E + r"|(?:(?<=à )|(?<=vers )|(?<=dès ))(?P<h2>\d{1,2})\s+heures(?:\s+(?P<mi2>\d{2}))?" + E + r")"
+                                 r"(?:,?\s+(?P<r>" + R + r")" + E + r")?", flags)),
             ("noon", re.compile(r"(?:(?<=\bvers )|(?<=\bà )|(?<=\bdès ))(?P<nm>midi|minuit)" + E, flags)),
             ("set", re.compile(B + r"(?:" + _alt(data["every_words"]) + r")\s+(?P<x>" + "|".join(re.escape(w) + "s?" for w in self.weekdays) + r"|jours|jour|semaines|semaine|mois|ans|années|année|matins|soirs)" + E, flags)),
-            ("duration", re.compile(B + r"(?:(?:" + _alt(data["approx_words"]) + r")\s+)?(?P<n>" + N + r")\s+(?P<u>" + U + r")" + E, flags)),
+            ("duration", re.compile(B + r"(?:(?:" + _alt(data["approx_words"]) + r")\s+)?(?P<n>" + N + r")\s+(?P<u>" + U + r")" + HALF + E, flags)),
             ("year_noun", re.compile(B + r"l['’]année\s+(?P<y>(?:1[89]|20)\d{2})" + E, flags)),
             ("year", re.compile(r"(?:(?<=\ben )|(?<=\bdepuis )|(?<=\bdès )|(?<=\bjusqu'en )|(?<=\bjusqu’en )|(?<=\bavant )|(?<=\baprès )|(?<=\bde )|(?<=\bà )|(?<=\bl'année )|(?<=\bl’année ))"
                                 r"(?P<y>(?:1[89]|20)\d{2})(?![\d,.]\d)" + E)),
@@ -146,6 +169,26 @@ class TimeTagger:
         ]
 
     # ---- helpers ---------------------------------------------------------------------
+    def _compound_numbers(self, tens: dict[str, int]) -> None:
+        """"vingt-cinq", "trente et un", "soixante-dix-huit", "quatre-vingt-dix" from the tens and
+        the numbers 1-19 of the data file."""
+        small = {w: v for w, v in self.numbers.items() if 1 <= v <= 19}
+        tens = dict(tens)
+        if "quatre" in self.numbers and "vingt" in tens:
+            tens["quatre-vingt"] = 80
+            self.numbers["quatre-vingts"] = 80
+        for t, tv in tens.items():
+            for w, v in small.items():
+                if v >= 10 and tv not in (60, 80):
+                    continue
+                if v == 1 and tv != 80:
+                    self.numbers[f"{t} et {w}"] = tv + 1
+                    self.numbers[f"{t}-et-{w}"] = tv + 1
+                elif not (v == 11 and tv == 60 and w != "onze"):
+                    self.numbers[f"{t}-{w}"] = tv + v
+                    if v == 11 and tv == 60:
+                        self.numbers[f"{t} et {w}"] = tv + v
+
     @staticmethod
     def _is_age(text: str, s: int, e: int) -> bool:
         """"de 38 ans", "âgé de 54 ans", ", 53 ans," are ages, not durations."""
@@ -163,6 +206,20 @@ class TimeTagger:
             return None
 
     @staticmethod
+    def _dnum(d: str) -> int:
+        return 1 if d.lower() in ("1er", "premier") else int(d)
+
+    def _qty(self, g: dict[str, Any]) -> float | None:
+        """The quantity of "trois", "2,5", "une dizaine de", plus "et demi"."""
+        if g.get("an"):
+            n: float | None = self.approx_nouns[g["an"].lower()]
+        else:
+            n = self._num(re.sub(r"\s+", " ", g["n"]))
+        if n is not None and g.get("half"):
+            n += 0.5
+        return n
+
+    @staticmethod
     def _year(y: str) -> int:
         v = int(y)
         return v if len(y) == 4 else (1900 + v if v >= 50 else 2000 + v)
@@ -177,7 +234,7 @@ class TimeTagger:
         a = max(text.rfind(".", lo, start), text.rfind("\n", lo, start), lo - 1) + 1
         ends = [i for i in (text.find(".", start, hi), text.find("\n", start, hi)) if i >= 0]
         window = text[a: min(ends) if ends else hi].lower()
-        return bool(self._future_rx.search(window))
+        return bool(self._future_rx.search(window) or self._future_lead.search(text, max(0, start - 20), start))
 
     def _weekday(self, wd: int, dct: date, direction: int) -> date:
         """The weekday ``wd`` nearest the DCT: direction -1 past (today allowed), +1 future,
@@ -258,6 +315,29 @@ class TimeTagger:
             out.append((date.fromisoformat(te.interval_start), m.start(), future))
         return out
 
+    def _period(self, what: str, step: int, dct: date | None, make: Any) -> TimeExpression:
+        """The week, month, quarter or year ``step`` periods from the publication date."""
+        if dct is None:
+            return make("DATE", "XXXX", "unknown", False)
+        if "semaine" in what or "week-end" in what:
+            day = dct + timedelta(weeks=step)
+            monday = day - timedelta(days=day.weekday())
+            value = _iso_week(day) + ("-WE" if "week-end" in what else "")
+            return make("DATE", value, "week", True, monday.isoformat(), (monday + timedelta(days=6)).isoformat())
+        if "mois" in what:
+            day = _shift_months(dct.replace(day=1), step)
+            a, b = _month_bounds(day.year, day.month)
+            return make("DATE", f"{day.year:04d}-{day.month:02d}", "month", True, a.isoformat(), b.isoformat())
+        if "trimestre" in what:
+            q = (dct.month - 1) // 3 + step
+            y = dct.year + q // 4
+            q = q % 4
+            a = date(y, q * 3 + 1, 1)
+            b = _month_bounds(y, q * 3 + 3)[1]
+            return make("DATE", f"{y}-Q{q + 1}", "month", True, a.isoformat(), b.isoformat())
+        y = dct.year + step
+        return make("DATE", str(y), "year", True, f"{y}-01-01", f"{y}-12-31")
+
     # ---- coarse anchors ------------------------------------------------------------------
     @staticmethod
     def _gap(d: date, lo: date, hi: date | None) -> int:
@@ -316,7 +396,7 @@ class TimeTagger:
             base = self._normalise(name, m, text, None, last_date)
             if base is None:
                 return None
-            d = 1 if g["d"].lower() == "1er" else int(g["d"])
+            d = self._dnum(g["d"])
             mo = self.months[g["m"].lower()]
             wd = self.weekdays[g["wd"].lower()] if g.get("wd") else None
             day = self._year_for(mo, d, wd, (g.get("rel") or "").lower(), self._future(text, m.start()), anchor)
@@ -354,7 +434,7 @@ class TimeTagger:
         anchor (the weekday checks, or chooses between, the months)."""
         g = m.groupdict()
         span, s, e = m.group(0), m.start(), m.end()
-        d = 1 if g["d"].lower() == "1er" else int(g["d"])
+        d = self._dnum(g["d"])
         wd = self.weekdays[g["wd"].lower()]
         if d > 31:
             return None
@@ -414,9 +494,61 @@ class TimeTagger:
                  ) -> TimeExpression:
             return TimeExpression(span, s, e, typ, value, gran, anchored, a, b)
 
-        if name in ("date_dmy", "date_num"):
-            d = 1 if g["d"].lower() == "1er" else int(g["d"])
-            mo = self.months[g["m"].lower()] if name == "date_dmy" else int(g["m"])
+        if name == "day_alone":
+            d = self._dnum(g["d"])
+            base = last_date or dct
+            if base is None:
+                return make("DATE", f"XXXX-XX-{d:02d}", "day", False) if d <= 31 else None
+            first = base.replace(day=1)
+            if last_date is None and d > dct.day and not self._future(text, s):
+                first = _shift_months(first, -1)
+            try:
+                day = first.replace(day=d)
+            except ValueError:
+                return None
+            return make("DATE", day.isoformat(), "day", True, day.isoformat(), day.isoformat())
+
+        if name == "decade":
+            dec = g["dec"]
+            century = dec[:2] if len(dec) == 4 else ("19" if int(dec) >= 30 else "20")
+            y = int(century + dec[-2])
+            return make("DATE", f"{century}{dec[-2]}", "decade", False, f"{y}0-01-01", f"{y}9-12-31")
+
+        if name == "mod_year":
+            y = int(g["y"])
+            return make("DATE", str(y), "year", False, f"{y}-01-01", f"{y}-12-31")
+
+        if name == "mod_period":
+            what = g["what"].lower()
+            rel = (g.get("rel") or "").lower()
+            step = -1 if rel in self.last_words else (1 if rel in self.next_words else 0)
+            return self._period("le " + what if what != "année" else "l'année", step, dct, make)
+
+        if name in ("the_part", "same_part"):
+            word = g["p"].lower()
+            part = self.parts.get(word)
+            base = last_date or dct
+            if g.get("rel") and dct is not None:
+                base = dct - timedelta(days=1)
+            if base is None:
+                return make("TIME" if part else "DATE", "XXXX-XX-XX" + (f"T{part}" if part else ""),
+                            "part-of-day" if part else "day", False)
+            if not part:
+                return make("DATE", base.isoformat(), "day", True, base.isoformat(), base.isoformat())
+            return make("TIME", f"{base.isoformat()}T{part}", "part-of-day", True, base.isoformat(), base.isoformat())
+
+        if name in ("last_n", "approx"):
+            unit = self.units[g["u"].lower()]
+            if unit == "Y" and self._is_age(text, s, e):
+                return None
+            n = self._qty(g)
+            qty = "X" if n is None else (str(int(n)) if float(n).is_integer() else str(n))
+            return make("DURATION", ("PT" if unit in ("H", "MI", "S") else "P") + qty + ("M" if unit == "MI" else unit),
+                        "duration", False)
+
+        if name in ("date_dmy", "date_num", "day_coord"):
+            d = self._dnum(g["d"])
+            mo = int(g["m"]) if name == "date_num" else self.months[g["m"].lower()]
             if g.get("y"):
                 y = self._year(g["y"])
                 anchored = False
@@ -498,8 +630,18 @@ class TimeTagger:
             part = self.parts.get((g.get("p") or "").lower())
             rel = (g.get("rel") or "").lower()
             # a generic weekday ("le mardi" = every Tuesday) is not tagged here
-            if g.get("le") and not rel and not g.get("this"):
+            if g.get("le") and not rel and not g.get("this") and not g.get("ch"):
                 return make("SET", f"XXXX-WXX-{wd + 1}", "set", False)
+            if g.get("same") and last_date is not None and last_date.weekday() == wd:
+                dct, rel = last_date, "même"  # "ce même lundi": the day being told
+            if g.get("ch"):
+                h, mi = int(g["ch"]), int(g.get("cm") or 0)
+                if h > 24 or mi > 59:
+                    return None
+                if dct is None:
+                    return make("TIME", f"XXXX-WXX-{wd + 1}T{h:02d}:{mi:02d}", "minute", False)
+                day = dct if rel == "même" else self._weekday(wd, dct, 1 if self._future(text, s) else -1)
+                return make("TIME", f"{day.isoformat()}T{h:02d}:{mi:02d}", "minute", True, day.isoformat(), day.isoformat())
             if dct is None:
                 return make("TIME" if part else "DATE", f"XXXX-WXX-{wd + 1}" + (f"T{part}" if part else ""),
                             "part-of-day" if part else "day", False)
@@ -509,7 +651,7 @@ class TimeTagger:
                 direction = 2
             else:
                 direction = 1 if self._future(text, s) else -1
-            day = self._weekday(wd, dct, direction)
+            day = dct if rel == "même" else self._weekday(wd, dct, direction)
             if part:
                 return make("TIME", f"{day.isoformat()}T{part}", "part-of-day", True, day.isoformat(), day.isoformat())
             return make("DATE", day.isoformat(), "day", True, day.isoformat(), day.isoformat())
@@ -523,32 +665,15 @@ class TimeTagger:
                     if dct is None:
                         return make("DATE", f"XXXX-{code}", "season", False)
                     return make("DATE", f"{dct.year}-{code}", "season", True)
-            if dct is None:
-                return make("DATE", "XXXX", "unknown", False)
-            if "semaine" in what or "week-end" in what:
-                day = dct + timedelta(weeks=step)
-                monday = day - timedelta(days=day.weekday())
-                value = _iso_week(day) + ("-WE" if "week-end" in what else "")
-                return make("DATE", value, "week", True, monday.isoformat(), (monday + timedelta(days=6)).isoformat())
-            if "mois" in what:
-                day = _shift_months(dct.replace(day=1), step)
-                a, b = _month_bounds(day.year, day.month)
-                return make("DATE", f"{day.year:04d}-{day.month:02d}", "month", True, a.isoformat(), b.isoformat())
-            if "trimestre" in what:
-                q = (dct.month - 1) // 3 + step
-                y = dct.year + q // 4
-                q = q % 4
-                a = date(y, q * 3 + 1, 1)
-                b = _month_bounds(y, q * 3 + 3)[1]
-                return make("DATE", f"{y}-Q{q + 1}", "month", True, a.isoformat(), b.isoformat())
-            y = dct.year + step
-            return make("DATE", str(y), "year", True, f"{y}-01-01", f"{y}-12-31")
+            return self._period(what, step, dct, make)
 
         if name == "ago":
-            n = self._num(g["n"])
+            n = self._qty(g)
             unit = self.units[g["u"].lower()]
             if dct is None or n is None:
                 return make("DATE", "XXXX-XX-XX", "unknown", False)
+            if unit == "Y" and not float(n).is_integer():
+                unit, n = "M", n * 12  # "il y a deux ans et demi": thirty months ago
             n_int = int(n)
             if unit in ("S", "MI", "H"):
                 # publication times are rarely known to the hour: the day is what we can say
@@ -585,12 +710,16 @@ class TimeTagger:
             if h > 24 or mi > 59:
                 return None
             base = last_date or dct
+            if g.get("r"):
+                word = g["r"].lower()
+                offset = self.rel_days.get(word, self.rel_days.get(word.replace("’", "'"), 0))
+                base = None if dct is None else dct + timedelta(days=offset)
             if base is None:
                 return make("TIME", f"XXXX-XX-XXT{h:02d}:{mi:02d}", "minute", False)
             return make("TIME", f"{base.isoformat()}T{h:02d}:{mi:02d}", "minute", True, base.isoformat(), base.isoformat())
 
         if name == "noon":
-            base = dct
+            base = last_date or dct
             hh = "12:00" if g["nm"].lower() == "midi" else "24:00"
             if base is None:
                 return make("TIME", f"XXXX-XX-XXT{hh}", "minute", False)
@@ -617,7 +746,7 @@ class TimeTagger:
             unit = self.units[g["u"].lower()]
             if unit == "Y" and self._is_age(text, s, e):
                 return None
-            n = self._num(g["n"])
+            n = self._qty(g)
             qty = "X" if n is None else (str(int(n)) if float(n).is_integer() else str(n))
             value = ("PT" if unit in ("H", "MI", "S") else "P") + qty + ("M" if unit == "MI" else unit)
             return make("DURATION", value, "duration", False)
