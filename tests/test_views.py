@@ -190,6 +190,10 @@ def test_date_words_and_bounds():
                           "end_by": None, "open": False})
     assert (iv["start_lo"], iv["start_hi"], iv["start_uncertain"], iv["end_uncertain"]) == (
         "2024-01-31", "2024-05-02", True, False)
+    iv = interval_bounds({"start": None, "start_by": "2024-01-02", "start_after": None, "end": None,
+                          "end_by": "2024-06-01", "open": False, "seen_last": "2024-03-01"})
+    assert iv["dates_label"] == ("held by 2 January 2024 (start unknown), still held on 1 March 2024"
+                                 " — ended by 1 June 2024 (day unknown)")
 
 
 def test_timelinejs_dates_as_precise_as_known(uncertain):

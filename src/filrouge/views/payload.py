@@ -142,7 +142,9 @@ def interval_bounds(iv: dict[str, Any]) -> dict[str, Any]:
     """Add to a role interval (in place) the days between which it started and ended:
     ``start_lo``..``start_hi`` (the earliest and latest day it may have started; equal for a
     known day; ``start_lo`` is None when nothing bounds it before), ``end_lo``..``end_hi``
-    likewise, ``start_uncertain`` / ``end_uncertain`` and ``dates_label`` (words)."""
+    likewise, ``start_uncertain`` / ``end_uncertain`` and ``dates_label`` (words). The
+    story's ``seen_last`` (last day a source says it was still held), when given, is where the
+    chart stops being sure of an unknown end."""
     sg, eg = iv.get("start_granularity"), iv.get("end_granularity")
     if iv.get("start"):
         slo, shi = period(iv["start"], sg)
@@ -166,6 +168,9 @@ def interval_bounds(iv: dict[str, Any]) -> dict[str, Any]:
         s = f"started after {date_label(iv['start_after'])}"
     else:
         s = "start unknown"
+    seen = iv.get("seen_last")
+    if seen and not iv.get("end") and seen not in (iv.get("start"), iv.get("start_by")):
+        s += f", still held on {date_label(seen)}"
     if iv.get("end"):
         e = "to " + date_label(iv["end"], eg) + ("" if elo == ehi else " (day unknown)")
     elif iv.get("end_by"):

@@ -217,7 +217,7 @@
     var days = [];
     lanes.forEach(function (l) { l.bars.forEach(function (b) {
       var sp = barSpan(b);
-      [sp.slo, sp.shi, sp.elo, sp.ehi].forEach(function (d) { if (d !== null) days.push(d); });
+      [sp.slo, sp.shi, sp.elo, sp.ehi, dayNum(b.seen_last)].forEach(function (d) { if (d !== null) days.push(d); });
     }); });
     var hi = Math.max.apply(null, days), lo = Math.min.apply(null, days);
     if (!isFinite(lo)) { lo = dayNum(new Date().toISOString()); hi = lo; }
@@ -240,13 +240,14 @@
           : sp.slo !== null ? x(sp.slo) + FADE / 2 : labelW + FADE;
         var x0 = !su ? x(sp.slo) : sp.slo !== null ? x(sp.slo) : Math.max(labelW, s1 - FADE);
         if (su && sp.slo === null && sp.shi !== null && x(sp.shi) <= labelW + 1) x0 = labelW;  // before the chart
-        // solid until the day it surely ended (a known end), faded to the day it had ended by
-        var x1, e0;
+        // solid until the day it surely ended (a known end) or was last seen held, faded to the
+        // day it had ended by
+        var x1, e0, seen = dayNum(b.seen_last);
         if (sp.elo !== null && !eu) { x1 = x(sp.elo + 1); e0 = x1; }
         else if (sp.elo !== null) { e0 = x(sp.elo); x1 = x(sp.ehi + 1); }
-        else if (sp.ehi !== null) { x1 = x(sp.ehi + 1); e0 = Math.max(s1, x1 - FADE); }
+        else if (sp.ehi !== null) { x1 = x(sp.ehi + 1); e0 = Math.max(s1, seen !== null && seen < sp.ehi ? x(seen + 1) : x1 - FADE); }
         else if (b.open) { x1 = W - 6; e0 = x1; }
-        else { e0 = Math.max(s1, x0 + 8); x1 = e0 + FADE / 2; }  // ended, day unknown
+        else { e0 = Math.max(s1, seen !== null ? x(seen + 1) : x0 + 8); x1 = e0 + FADE / 2; }  // ended, day unknown
         x0 = Math.max(labelW, x0);
         if (x1 - x0 < 8) x1 = x0 + 8;
         s1 = Math.max(x0, Math.min(s1, x1)); e0 = Math.max(s1, Math.min(e0, x1));
