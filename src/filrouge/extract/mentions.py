@@ -4,6 +4,13 @@ The recogniser's labels are noisy on news text (one name is PER in one sentence,
 MISC in the next), so a name's type is decided once per article by a vote over all of its
 mentions grouped by family name: a two-word PER mention counts three times. Mentions with
 no proper noun, mentions across lines and generic nouns ("conseil") are dropped.
+
+What is never a name (``names_<lang>.yaml``, see :func:`name_of`): nationality adjectives,
+regions and countries, market words, news agencies (sources, not actors), posts and organs
+("General Counsel", "Président d'honneur"), sentence pieces. "<post> de X" names X, an
+organisation; a nationality before a person's name is dropped ("l'Italien Paolo Rossi").
+A name cited only as a source ("selon le Quotidien", "d'après les informations du Courrier")
+is not an actor of that article.
 """
 
 from __future__ import annotations
@@ -13,12 +20,15 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..models import Entity, Sentence
 from .lexicon import Lexicon, norm
 
 _EDGE = re.compile(r"^[\W_]+|[\W_]+$")
 _ELIDED = re.compile(r"^(?:l|d|qu|j|n|s|c)['\u2019]", re.I)
+_GLUED = re.compile(r"(?<=[^\W\d_]{2})\.(?=[A-Z][a-z])|\s*,\s*\d")
+_ELIDED_PARTICLE = re.compile(r"^(?:d|l|o|dell|dall|all)'(?=\w)")
 
 
 def fold(text: str) -> str:
@@ -30,7 +40,8 @@ def fold(text: str) -> str:
 def clean_name(text: str, lex: Lexicon) -> str:
     """A mention's text without titles, elided articles and edge punctuation."""
     t = " ".join(text.split())
-    t = _EDGE.sub("", re.split(r"[<>{}\[\]|]", t, maxsplit=1)[0] if t[:1] not in "<>" else t)
+    t = _EDGE.sub("", re.split(r"[<>{}\[\]|()]", t, maxsplit=1)[0] if t[:1] not in "<>" else t)
+    t = _EDGE.sub("", _GLUED.split(t, maxsplit=1)[0])  # "Acme.Toutefois", "Jean Martin,48"
     t = _ELIDED.sub("", t)
     words = t.split()
     while words and norm(words[0]) in lex.titles:
@@ -39,13 +50,197 @@ def clean_name(text: str, lex: Lexicon) -> str:
 
 
 def person_key(name: str) -> str:
+    """A person's family name, folded, without an elided particle ("D'Amaro" -> "amaro")."""
     words = fold(name).replace("-", " ").split()
-    return words[-1] if words else ""
+    return _ELIDED_PARTICLE.sub("", words[-1]) if words else ""
 
 
 def org_key(name: str, lex: Lexicon) -> str:
-    words = [w for w in fold(name).replace(",", " ").split() if w not in lex.legal_forms]
+    """An organisation's folded core name: without legal forms and the generic words of a long
+    name ("The Acme Company", "Groupe Acme", "Acme SA" -> "acme")."""
+    words = [w for w in fold(org_core(name, lex)).replace(",", " ").split() if w not in lex.legal_forms]
     return re.sub(r"[\s\-.'&]+", "", " ".join(words))
+
+
+def name_key(name: str, lex: Lexicon) -> str:
+    """The key a name's type votes are kept under: the family name of its core
+    ("Acme NV" and "Groupe Acme" vote with "Acme")."""
+    return person_key(org_core(name, lex))
+
+
+# ---- what is a name -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class NameWords:
+    """The vocabulary of ``names_<lang>.yaml``, folded."""
+
+    not_actor: frozenset[str]  # whole names: nationalities (all forms), regions, markets, agencies
+    agencies: frozenset[str]
+    nationalities: frozenset[str]
+    nat_prefixes: frozenset[str]
+    region_re: re.Pattern[str]
+    role_words: frozenset[str]  # posts, organs and their qualifiers, word by word
+    heads_re: re.Pattern[str]  # "<post or organ> de|of " at the start of a folded name
+    post_re: re.Pattern[str]  # "<post> " at the start of a folded name, before a capitalised name
+    organs: frozenset[str]
+    org_words: frozenset[str]
+    particles: frozenset[str]
+    not_in_names: frozenset[str]
+    source_re: re.Pattern[str]  # the folded text before a name ends with a source slot
+
+
+def _forms(word: str) -> set[str]:
+    """A nationality adjective's four forms (masculine, feminine, plurals)."""
+    w = fold(word)
+    if w.endswith("e"):
+        fem = w
+    elif w.endswith(("ien", "en", "on")):
+        fem = w + "ne"
+    else:
+        fem = w + "e"
+    masc_pl = w if w[-1:] in "sx" else w + "s"
+    return {w, fem, masc_pl, fem + "s"}
+
+
+def _alt(words: Iterable[str]) -> str:
+    return "|".join(r"[\s-]+".join(re.escape(p) for p in w.split()) for w in sorted(set(words), key=len, reverse=True))
+
+
+@lru_cache(maxsize=8)
+def name_words(lex: Lexicon) -> NameWords:
+    d = lex.data.get("names") or {}
+    get = lambda k: [fold(str(w)) for w in d.get(k) or ()]  # noqa: E731
+    nats: set[str] = set()
+    for w in get("nationalities"):
+        nats |= _forms(w)
+    regions = set(get("regions"))
+    agencies = set(get("news_agencies"))
+    split = lambda s: [w for w in re.split(r"[\s'-]+", s) if w]  # noqa: E731
+    surfaces = set(lex.role_of) | set(get("role_heads"))
+    organs = set(get("organ_heads")) | {fold(g) for g in lex.generic_org}
+    qualifiers = set(get("role_qualifiers"))
+    role_words = {w for s in surfaces | organs | qualifiers for w in split(fold(s))}
+    linkers = sorted(set(get("role_linkers")), key=len, reverse=True)
+    link = "|".join(re.escape(x) if x.endswith("'") else r"\s+".join(map(re.escape, x.split())) + r"\s+"
+                    for x in linkers)
+    heads = {fold(s) for s in surfaces} | organs
+    word = rf"(?:{_alt(role_words)})"
+    heads_alt = _alt(heads)
+    # a head (post or organ) with qualifiers around it, then a linker: "directrice générale adjointe de "
+    heads_re = re.compile(rf"^(?:{word}[\s-]+)*(?:{heads_alt})(?:[\s-]+{word})*\s*(?:{link})\s*")
+    post_re = re.compile(rf"^(?:{word}[\s-]+)*(?:{_alt({fold(s) for s in surfaces})})\s+")
+    directions = _alt(get("region_directions"))
+    region_re = re.compile(rf"^(?:{_alt(regions)})(?:[\s-]+(?:{directions}))?$")
+    sources = get("source_slots")
+    source_re = re.compile(rf"(?<![\w-])(?:{_alt(sources)})\s*(?:(?:le|la|les|l'|du|des|de|d')\s*)?$") if sources \
+        else re.compile(r"(?!)")
+    return NameWords(
+        not_actor=frozenset(nats | regions | agencies | set(get("market_words"))),
+        agencies=frozenset(agencies), nationalities=frozenset(nats),
+        nat_prefixes=frozenset(get("nationality_prefixes")), region_re=region_re,
+        role_words=frozenset(role_words), heads_re=heads_re, post_re=post_re, organs=frozenset(organs),
+        org_words=frozenset(get("org_words")), particles=frozenset(get("particles")),
+        not_in_names=frozenset(get("not_in_names")), source_re=source_re)
+
+
+def _nationality(word: str, nw: NameWords) -> bool:
+    """ "Italienne", "italo-brésilien", "Nord-Américains"."""
+    w = fold(word)
+    if w in nw.nationalities:
+        return True
+    parts = w.split("-")
+    return len(parts) > 1 and all(p in nw.nationalities or p in nw.nat_prefixes for p in parts) and \
+        parts[-1] in nw.nationalities
+
+
+def not_actor(name: str, lex: Lexicon) -> bool:
+    """A nationality, a region or country, a market word, a news agency, a post or an organ
+    without a name ("Directeur général", "Lead Independent Director"), generic words only."""
+    nw = name_words(lex)
+    f = fold(name).strip()
+    if f in nw.not_actor or nw.region_re.match(f) or f in lex.generic_org:
+        return True
+    if " ".join(w[:-1] if len(w) > 3 and w[-1] in "sx" else w for w in f.split()) in lex.generic_org:
+        return True  # "Conseils d'administration"
+    words = [w for w in re.split(r"[\s'\u2019-]+", f) if w]
+    if not words or all(w in nw.role_words for w in words) or all(w in nw.org_words for w in words):
+        return True
+    return all(_nationality(w, nw) for w in f.split())
+
+
+def org_core(name: str, lex: Lexicon) -> str:
+    """An organisation name without the generic words of its long or legal form at either end:
+    "The Acme Company" -> "Acme", "Groupe Acme" -> "Acme", "la société Acme SA" -> "Acme"."""
+    nw = name_words(lex)
+    words = name.split()
+    strip = nw.org_words | lex.legal_forms
+    links = {"de", "du", "des", "d'", "of"}
+    while len(words) > 1 and (fold(words[0]) in strip or fold(words[0]) in links):
+        words = words[1:]
+    while len(words) > 1 and (fold(words[-1]).rstrip(",") in strip or fold(words[-1]) in links):
+        words = words[:-1]
+    if words and fold(words[0])[:2] in ("d'", "l'") and len(words[0]) > 2 and words != name.split():
+        words[0] = words[0][2:]
+    return " ".join(words)
+
+
+def _sentence_piece(name: str, nw: NameWords) -> bool:
+    words = name.split()
+    if len(words) < 2:
+        return False
+    upper = name.isupper()
+    return any((w.islower() or upper) and fold(w) in nw.not_in_names for w in words[1:]) or \
+        fold(words[0]) in nw.not_in_names  # "Mais l'ancienne équipe"
+
+
+def name_of(text: str, lex: Lexicon) -> tuple[str, str | None] | None:
+    """The name a recognised span stands for and a type hint, or None when it is no name.
+
+    "General Counsel de Acme" and "Conseil d'administration d'Acme" -> ("Acme", "ORG");
+    "PDG Martin" -> ("Martin", None); "l'Italienne Anna Rossi" -> ("Anna Rossi", None);
+    "Acme NV", "Groupe Acme" -> ("Acme NV", "ORG"); "Italien", "Amérique du Nord", "Reuters",
+    "Directeur général", "Président d'honneur" -> None."""
+    nw = name_words(lex)
+    name = clean_name(text, lex)
+    hint = None
+    for _ in range(4):
+        f = fold(name)
+        if len(f) != len(name):
+            break
+        m = nw.heads_re.match(f)
+        if m and m.end() < len(name):
+            rest = _ELIDED.sub("", name[m.end():]).strip()
+            if not rest[:1].isupper():
+                return None  # "Comité d'organisation de la succession": an organ, no name
+            name, hint = rest, "ORG"
+            continue
+        m = nw.post_re.match(f)
+        if m and m.end() < len(name) and name[m.end()].isupper():
+            name = name[m.end():]  # "PDG Martin", "Président Dupont"
+            continue
+        words = name.split()
+        if len(words) > 1 and _nationality(words[0], nw) and words[1][:1].isupper():
+            name = " ".join(words[1:])  # "Italien Rossi", "Franco-Belge Anne Dupont"
+            continue
+        break
+    if len(name) < 2 or not (name[:1].isupper() or name[:1].isdigit()) or re.search(r"\w[()]\w", text):
+        return None  # "Alt(man": a span cut inside a word
+    if not_actor(name, lex) or fold(name) in lex.person_pronouns or lex.role_label(name):
+        return None
+    if _sentence_piece(name, nw):
+        return None
+    core = org_core(name, lex)
+    if core != name:
+        if not_actor(core, lex):
+            return None
+        stripped = set(map(fold, name.split())) - set(map(fold, core.split()))
+        if hint is None and stripped - {"the", "le", "la", "les", "l'"}:
+            hint = "ORG"  # "Acme SA", "Groupe Acme", "The Acme Company"; not "Le Maire"
+    return name, hint
+
+
+def is_agency(name: str, lex: Lexicon) -> bool:
+    return fold(name) in name_words(lex).agencies
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,11 +258,11 @@ SLOT_WEIGHT = 3.0  # an organisation slot ("PDG de X") weighs like a two-word PE
 _CAP_NAME = re.compile(r"[^\W\d_][\w&.\-]*(?:[ \u00a0][^\W\d_][\w&.\-]*){0,3}")
 
 
-def type_votes(items: Iterable[tuple[str, str]]) -> Votes:
-    """(name, spaCy label) pairs -> family-name key -> (PER votes, ORG votes)."""
+def type_votes(items: Iterable[tuple[str, str]], lex: Lexicon | None = None) -> Votes:
+    """(name, spaCy label) pairs -> family-name key (:func:`name_key` with ``lex``) -> (PER votes, ORG votes)."""
     votes: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
     for name, label in items:
-        k = person_key(name)
+        k = name_key(name, lex) if lex is not None else person_key(name)
         if not k:
             continue
         if label == "PER":
@@ -109,7 +304,7 @@ def _slot_names(body: str, lex: Lexicon, taken: list[tuple[int, int]]) -> list[E
                 break
             words.append(w)
         name = _EDGE.sub("", " ".join(words))
-        if len(name) < 2 or fold(name) in lex.generic_org or lex.role_label(name):
+        if len(name) < 2 or fold(name) in lex.generic_org or lex.role_label(name) or name_of(name, lex) is None:
             continue
         out.append(Entity(a, a + len(name), name, "ORG"))
         taken.append((a, a + len(name)))
@@ -126,31 +321,60 @@ def article_votes(body: str, sentences: tuple[Sentence, ...], entities: tuple[En
     tokens = {t.start: t for s in sentences for t in s.tokens}
     sent_starts = {s.tokens[0].start for s in sentences if s.tokens}
     kept: list[tuple[Entity, str]] = []
+    slotted: set[int] = set()  # "<post> de X" spans: X is an organisation
     for e in entities:
         if "\n" in e.text or e.label not in ("PER", "ORG", "MISC", "LOC"):
             continue
-        name = clean_name(e.text, lex)
-        if len(name) < 2 or not name[:1].isupper() and not name[:1].isdigit():
+        got = name_of(e.text, lex)
+        if got is None:
             continue
-        if fold(name) in lex.generic_org or lex.role_label(name) or fold(name) in lex.person_pronouns:
-            continue
+        name, hint = got
+        if hint == "ORG":
+            at = e.text.find(name)
+            e = Entity(e.start + max(at, 0), e.end, name, "ORG")
+            slotted.add(e.start)
         toks = [t for off, t in tokens.items() if e.start <= off < e.end]
         proper = any(t.pos == "PROPN" for t in toks)
-        known = prior is not None and sum(prior.get(person_key(name), (0.0, 0.0))) >= KNOWN_NAME
+        known = prior is not None and sum(prior.get(name_key(name, lex), (0.0, 0.0))) >= KNOWN_NAME
         if not proper and not known and (e.start in sent_starts or len(toks) == 1 and toks[0].pos not in ("NOUN", "X")):
             continue
         kept.append((e, name))
     kept += [(e, e.text) for e in _slot_names(body, lex, [(e.start, e.end) for e in entities])]
     low = norm(body)
+    kept = _drop_sources(body, low, kept, lex)
     labels = [(name, e.label) for e, name in kept]
     for e, name in kept:
+        if e.start in slotted:
+            labels.append((name, "SLOT"))
+            continue
         if e.label == "PER" and len(name.split()) > 1:
             continue  # "Paul Renard, directeur de X": the full name is a person's
         line_start = body.rfind("\n", 0, e.start) + 1
         before = low[max(line_start, e.start - 80):e.start]
         if lex.org_before_re.search(before) or lex.org_after_re.match(low[e.end:e.end + 40]):
             labels.append((name, "SLOT"))
-    return kept, type_votes(labels)
+    return kept, type_votes(labels, lex)
+
+
+def _drop_sources(body: str, low: str, kept: list[tuple[Entity, str]], lex: Lexicon) -> list[tuple[Entity, str]]:
+    """Names the article only ever cites as a source ("selon le Courrier", "d'après les
+    informations du Quotidien", "a déclaré à la Gazette") are not its actors. A full name the
+    recogniser calls a person stays a person ("selon Paul Martin")."""
+    nw = name_words(lex)
+    fbody = fold(body) if len(fold(body)) == len(body) else low
+    verdict: dict[str, bool] = {}
+    out = []
+    for e, name in kept:
+        if e.label == "PER" and len(name.split()) > 1:
+            out.append((e, name))
+            continue
+        if name not in verdict:
+            hits = [h.start() for h in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", body)]
+            verdict[name] = bool(hits) and all(
+                nw.source_re.search(fbody[max(body.rfind("\n", 0, a) + 1, a - 60):a]) for a in hits)
+        if not verdict[name]:
+            out.append((e, name))
+    return out
 
 
 def find_mentions(body: str, sentences: tuple[Sentence, ...], entities: tuple[Entity, ...],
@@ -159,7 +383,7 @@ def find_mentions(body: str, sentences: tuple[Sentence, ...], entities: tuple[En
     types = decide(votes, prior)
     out: list[Mention] = []
     for e, name in kept:
-        kind = types.get(person_key(name))
+        kind = types.get(name_key(name, lex))
         if kind is None:
             continue
         # a name tagged PER with two or more words is a person even if its family name votes ORG

@@ -1,9 +1,16 @@
 """People and organisations resolved across all articles, with an optional alias file.
 
-Persons are grouped by family name ("Jeanne Martin", "Martin", "Mme Martin"); a first name
-used alone joins the one full name it begins. Organisations are grouped by their folded
-name without legal forms ("Acme", "ACME"); a longer name that begins with a known
-organisation ("Acme Europe SAS") is recorded as part of it and answers for it.
+Persons are grouped by family name without its elided particle ("Jeanne d'Arcy", "Arcy",
+"Mme Martin"); a first name used alone joins the one full name it begins; a family name used
+alone joins the one full name whose family name is it behind a particle written as one word
+("Allan" joins "Jo McAllan" unless "Allan" is also someone's first name). Organisations
+are grouped by their folded core name, without legal forms and the generic words of a long
+name ("Acme", "ACME", "Acme SA", "Groupe Acme", "The Acme Company"); a long name whose core
+ends with a known organisation ("The Jo Acme Company", "Jo Acme") is that organisation; a
+longer name that begins with a known organisation ("Acme Europe SAS") is recorded as part of
+it and answers for it. A first name the recogniser calls an organisation is the one person
+whose full name it begins. What is never a name (nationalities, regions, news agencies,
+posts...) is left out: see :func:`filrouge.extract.mentions.name_of`.
 
 Alias file (YAML), applied in this order::
 
@@ -14,6 +21,7 @@ Alias file (YAML), applied in this order::
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -24,7 +32,8 @@ import yaml
 
 from ..errors import InputError
 from ..extract.lexicon import Lexicon, load_lexicon
-from ..extract.mentions import Votes, clean_name, decide, fold, org_key, person_key, type_votes
+from ..extract.mentions import (Votes, clean_name, decide, fold, name_key, name_of, name_words, org_core, org_key,
+                                person_key, type_votes)
 
 
 @dataclass
@@ -62,19 +71,28 @@ class Resolver:
                  aliases: dict[str, Any] | None = None, lex: Lexicon | None = None,
                  prior: Votes | None = None) -> None:
         self.lex = lex or load_lexicon("fr")
-        names = [(clean_name(t, self.lex), lab) for t, lab in names]
-        names = [(n, lab) for n, lab in names
-                 if len(n) >= 2 and "\n" not in n and (n[:1].isupper() or n[:1].isdigit())]
+        lex = self.lex
+        named = []
+        for t, lab in names:
+            got = None if "\n" in t else name_of(t, lex)
+            if got is None:
+                continue
+            # a name no article kept (sentence-start word, a source only) is not listed
+            if prior is not None and name_key(got[0], lex) not in prior:
+                continue
+            named.append((got[0], "SLOT" if got[1] == "ORG" else lab))
         # a name's type: the store's votes (organisation slots included) when known, else the labels
-        votes = decide(type_votes(names), prior)
+        votes = decide(type_votes(named, lex), prior)
         counts: Counter[tuple[str, str]] = Counter()
-        for n, lab in names:
-            kind = votes.get(person_key(n))
+        for n, lab in named:
+            kind = votes.get(name_key(n, lex))
             if kind:
                 counts[(n, "person" if kind == "PER" else "organisation")] += 1
         for n, kind in fact_names:
-            if n:
-                counts[(clean_name(n, self.lex), kind)] += 1
+            got = name_of(n, lex) if n else None
+            if got:
+                counts[(got[0], kind)] += 1
+        self._first_names_as_people(counts)
         self.entities: dict[str, EntityRecord] = {}
         self._map: dict[tuple[str, str], str] = {}
         self._build_people({n: c for (n, k), c in counts.items() if k == "person"})
@@ -83,6 +101,23 @@ class Resolver:
             self._apply(aliases)
 
     # ---- building ------------------------------------------------------------------
+    @staticmethod
+    def _first_names_as_people(counts: Counter[tuple[str, str]]) -> None:
+        """A one-word "organisation" that is the first name of exactly one full name of a
+        person (and no family name) is that person."""
+        firsts: dict[str, set[str]] = defaultdict(set)
+        families = set()
+        for (n, kind) in counts:
+            if kind == "person":
+                families.add(person_key(n))
+                if len(n.split()) > 1:
+                    firsts[fold(n.split()[0])].add(person_key(n))
+        for (n, kind), c in list(counts.items()):
+            if kind == "organisation" and len(n.split()) == 1 and len(firsts.get(fold(n), ())) == 1 \
+                    and fold(n) not in families:
+                del counts[(n, kind)]
+                counts[(n, "person")] += c
+
     def _build_people(self, names: dict[str, int]) -> None:
         groups: dict[str, Counter[str]] = defaultdict(Counter)
         for n, c in names.items():
@@ -93,13 +128,22 @@ class Resolver:
             for n in g:
                 if len(n.split()) > 1:
                     firsts[fold(n.split()[0])].add(k)
+        particles = sorted({re.sub(r"[\s']", "", p) for p in name_words(self.lex).particles} - {""}, key=len)
         for k in list(groups):
             g = groups[k]
-            if all(len(n.split()) == 1 for n in g) and len(firsts.get(k, ())) == 1:
+            if not all(len(n.split()) == 1 for n in g):
+                continue
+            if len(firsts.get(k, ())) == 1:
                 target = next(iter(firsts[k]))
-                if target != k:
-                    groups[target].update(g)
-                    del groups[k]
+            else:
+                # a family name alone joins the one full name whose family name is it behind a
+                # particle written as one word ("Allan" -> "Jo McAllan")
+                ends = {f for f, h in groups.items() if f != k and len(k) >= 4 and any(f == p + k for p in particles)
+                        and any(len(n.split()) > 1 for n in h)}
+                target = next(iter(ends)) if len(ends) == 1 and k not in firsts else k
+            if target != k:
+                groups[target].update(g)
+                del groups[k]
         for k, g in groups.items():
             full = [n for n in g if len(n.split()) > 1]
             canon = max(full or g, key=lambda n: (g[n], len(n)))
@@ -114,6 +158,23 @@ class Resolver:
             k = org_key(n, self.lex)
             if k:
                 groups[k][n] += c
+        # a long name ("The Jo Acme Company") whose core ends with a known organisation is it,
+        # with the short forms of that long name ("Jo Acme")
+        lex = self.lex
+        for k in sorted(groups, key=len, reverse=True):
+            g = groups.get(k)
+            if not g or not any(org_core(n, lex) != n for n in g):
+                continue
+            core = max((org_core(n, lex) for n in g if org_core(n, lex) != n), key=lambda c: len(c.split()))
+            words = core.split()
+            for i in range(1, len(words)):
+                short = org_key(" ".join(words[i:]), lex)
+                # not when the words before are an organisation too ("Acme Bolt Group": two of them)
+                if any(org_key(" ".join(words[:j]), lex) in groups for j in range(1, i + 1)):
+                    break
+                if short != k and short in groups and len(short) >= 3:
+                    groups[short].update(groups.pop(k))
+                    break
         keys = sorted(groups, key=len)
         parent: dict[str, str] = {}
         for k in keys:
