@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 EXITS = ("dismissal", "resignation", "removal", "departure")
 STARTS = ("appointment", "return", "hire")
 BOARD_ROLES = ("chair", "vice-chair", "lead director", "board member")
+# A holder whose successor began on an unknown day is taken as still in post this many days
+# after the last evidence of their term; later, the successor is.
+HANDOVER_DAYS = 7
 
 
 def _d(s: str | None) -> date | None:
@@ -151,6 +154,8 @@ class TermBuilder:
             dual = self.dual(ev)
             if ev.type in STARTS:
                 r = ev.role or self.replaced_role(ev)
+                if r is None and ev.type == "return" and cur is not None and cur.closed and not cur.weak:
+                    r = role  # a return with no post named reopens the post the person had left
                 if r != role and role not in dual:
                     continue
                 interim = ev.interim
@@ -172,7 +177,8 @@ class TermBuilder:
                 terms.append(cur)
             elif ev.type in EXITS and self.ends(ev, role, started, dual):
                 if cur is None:
-                    cur = Interval(org, role, person, bool(statements and all(s["interim"] for s in statements)))
+                    cur = Interval(org, role, person, bool(statements and all(s["interim"] for s in statements)),
+                                   weak=bool(ev.role) and ev.role != role)
                     terms.append(cur)
                 if cur.closed:
                     continue
@@ -252,14 +258,16 @@ def solve_post(terms: list[Interval]) -> None:
     for t in ordered:
         if t.end:
             continue
-        last = max((d for d in (_d(t.start), _d(t.start_by), _d(t.seen_last)) if d), default=None)
+        last = max((d for d in (_d(t.start), _d(t.start_by), _d(t.seen_last), _d(t.start_after)) if d), default=None)
         nxt = None
         for u in ordered:
             if u.name == t.name or u is t:
                 continue
             if _co_holders(t, u):
                 continue
-            u_first = _d(u.start) or _d(u.start_by) or (_d(u.start_after) if u.is_return else None) or _d(u.seen_last)
+            u_first = _d(u.start) or _d(u.start_by) or _d(u.seen_last)
+            if u_first is None and u.is_return and u.start_after:
+                u_first = (_d(u.start_after) or date.min) + timedelta(days=1)
             if u_first is None:
                 continue
             if last is None or u_first > last:
@@ -293,8 +301,28 @@ def holders(terms: list[Interval], at: date, single: bool) -> list[Interval]:
     for tier in ([t for t in possible if t.sure(at) and not t.weak], [t for t in possible if t.sure(at)],
                  [t for t in possible if not t.weak], possible):
         if tier:
-            return tier
+            return _handover(tier, at)
     return []
+
+
+def _handover(tier: list[Interval], at: date) -> list[Interval]:
+    """A term that ended on an unknown day, when its successor began: shortly after the
+    last evidence of the old holder the post is still theirs, later it is the successor's."""
+    if len(tier) < 2:
+        return tier
+    out = list(tier)
+    for t in tier:
+        succ = [u for u in tier if u.name == t.ended_by and not u.start and not u.start_by]
+        if not succ or t.end:
+            continue
+        last = max((d for d in (_d(t.start), _d(t.start_by), _d(t.seen_last)) if d), default=None)
+        if last is None:
+            continue
+        if (at - last).days <= HANDOVER_DAYS:
+            out = [x for x in out if x not in succ]
+        else:
+            out = [x for x in out if x is not t]
+    return out or tier
 
 
 def role_terms(per: dict[tuple[str, str], list[dict[str, Any]]], event_sents: set[tuple[Any, ...]],
