@@ -82,7 +82,7 @@ def test_a_person_called_le_something_is_not_an_organisation(lex):
 # ---- role nouns are not people ---------------------------------------------------------
 
 @pytest.mark.parametrize("text", ["Directeur général", "General Counsel", "CEO", "Président d'honneur",
-                                  "Lead Independent Director", "Vice-Présidente", "Chief Operating Officer",
+                                  "Senior Independent Director", "Vice-Présidente", "Chief Operating Officer",
                                   "Président du", "Conseils d'administration", "Administratrice"])
 def test_post_alone_is_no_name(lex, text):
     assert name_of(text, lex) is None

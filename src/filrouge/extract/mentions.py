@@ -50,7 +50,7 @@ def clean_name(text: str, lex: Lexicon) -> str:
 
 
 def person_key(name: str) -> str:
-    """A person's family name, folded, without an elided particle ("D'Amaro" -> "amaro")."""
+    """A person's family name, folded, without an elided particle ("D'Orvalle" -> "orvalle")."""
     words = fold(name).replace("-", " ").split()
     return _ELIDED_PARTICLE.sub("", words[-1]) if words else ""
 
@@ -155,7 +155,7 @@ def _nationality(word: str, nw: NameWords) -> bool:
 
 def not_actor(name: str, lex: Lexicon) -> bool:
     """A nationality, a region or country, a market word, a news agency, a post or an organ
-    without a name ("Directeur général", "Lead Independent Director"), generic words only."""
+    without a name ("Directeur général", "Senior Independent Director"), generic words only."""
     nw = name_words(lex)
     f = fold(name).strip()
     if f in nw.not_actor or nw.region_re.match(f) or f in lex.generic_org:
@@ -220,7 +220,7 @@ def name_of(text: str, lex: Lexicon) -> tuple[str, str | None] | None:
             continue
         words = name.split()
         if len(words) > 1 and _nationality(words[0], nw) and words[1][:1].isupper():
-            name = " ".join(words[1:])  # "Italien Rossi", "Franco-Belge Anne Dupont"
+            name = " ".join(words[1:])  # "Italien Rossi", "Franco-Belge Lise Dupont"
             continue
         break
     if len(name) < 2 or not (name[:1].isupper() or name[:1].isdigit()) or re.search(r"\w[()]\w", text):
@@ -359,7 +359,7 @@ def article_votes(body: str, sentences: tuple[Sentence, ...], entities: tuple[En
 def _drop_sources(body: str, low: str, kept: list[tuple[Entity, str]], lex: Lexicon) -> list[tuple[Entity, str]]:
     """Names the article only ever cites as a source ("selon le Courrier", "d'après les
     informations du Quotidien", "a déclaré à la Gazette") are not its actors. A full name the
-    recogniser calls a person stays a person ("selon Paul Martin")."""
+    recogniser calls a person stays a person ("selon Jules Martin")."""
     nw = name_words(lex)
     fbody = fold(body) if len(fold(body)) == len(body) else low
     verdict: dict[str, bool] = {}
