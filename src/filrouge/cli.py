@@ -496,44 +496,79 @@ def extract(db: DbOption = None, quiet: Annotated[bool, typer.Option("--quiet", 
 
 @app.command(name="eval")
 def eval_(
-    gold: Annotated[Path, typer.Argument(help="Gold file (YAML: roles_at, events, facts, conflicts, updates, traps).",
-                                         show_default=False)],
+    target: Annotated[Path, typer.Argument(help="A gold file (YAML: roles_at, events, conflicts, updates, traps), "
+                                           "scored against the store; or a story folder (texts, manifest.csv, "
+                                           "gold.yaml), ingested into a throwaway store unless --db is given.",
+                                           show_default=False)],
+    gold: Annotated[Optional[Path], typer.Option("--gold", help="Gold file for a story folder (default: its "
+                                                 "gold.yaml).", show_default=False)] = None,
     db: DbOption = None,
     aliases: AliasOption = None,
     json_out: JsonOption = False,
 ) -> None:
-    """Score the store against a gold file: roles on given days, events, conflicts, updates, traps."""
-    from .story.evaluate import evaluate, load_gold
+    """Score a story against a gold file, with the rules of ../shared/eval/score.py: roles on given
+    days (strict and lenient), events recall and precision~, conflicts; also updates and traps."""
+    from .story.evaluate import evaluate_folder, evaluate_store, load_gold, story_gold
 
+    if not target.exists():
+        _fail(f"{target}: no such file or folder")
     try:
-        data = load_gold(gold)
-    except InputError as exc:
+        if target.is_dir():
+            story_gold(target, gold)  # a clear error before any ingest
+            if db is None and not json_out and sys.stderr.isatty():
+                with err.status(f"ingesting {target} into a throwaway store…"):
+                    res = evaluate_folder(target, gold, None, aliases)
+            else:
+                res = evaluate_folder(target, gold, db, aliases)
+        else:
+            if gold is not None:
+                _fail("--gold goes with a story folder; with a gold file, give only the file")
+            res = evaluate_store(db, load_gold(target), target.stem, aliases)
+    except FilrougeError as exc:
         _fail(str(exc))
-    res = evaluate(_story(db, aliases), data)
+    if res.get("ingest") and res["ingest"]["problems"] and not json_out:
+        for p in res["ingest"]["problems"]:
+            err.print(f"[yellow]warning:[/] {p}", highlight=False)
     if json_out:
         _print_json(res)
         return
-    ev = res["events"]
-    table = Table(title=f"Evaluation against {gold.name}")
+    print_evaluation(res, target)
+
+
+def print_evaluation(res: dict[str, Any], target: Path) -> None:
+    """The table of `filrouge eval`, then score.py's summary line."""
+    from rich.markup import escape
+
+    from .story.evaluate import summary_line
+
+    table = Table(title=escape(f"Evaluation of {res.get('story') or target.name}"))
     table.add_column("measure")
     table.add_column("score", justify="right")
     table.add_column("detail", overflow="fold")
-    r = res["roles_at"]
-    table.add_row("roles_at", f"{r['correct']}/{r['total']}",
-                  "; ".join(f"{i['role']} {i['org']} {i['at']}: {', '.join(i['found']) or '—'}"
-                            for i in r["items"] if not i["ok"]))
-    fmt = (lambda x: "—" if x is None else f"{x:.2f}")
-    table.add_row("events recall", fmt(ev["recall"]), f"{ev['found']}/{ev['gold']}; missed: " +
-                  "; ".join(f"{g.get('type')} {g.get('person', '')} {g.get('date', '')}" for g in ev["missed"]))
-    table.add_row("events precision", fmt(ev["precision"]), f"{ev['right']}/{ev['predicted']}; wrong: " +
-                  "; ".join(f"{w['type']} {w['person'] or ''} {w['org'] or ''} {w['date']}" for w in ev["wrong"]))
-    for key in ("conflicts", "updates"):
-        c = res[key]
-        table.add_row(key, f"{c['found']}/{c['total']}", "; ".join(str(i["about"]) for i in c["items"] if not i["found"]))
-    t = res["traps"]
-    table.add_row("traps violated", f"{t['violated']}/{t['checked']} checked",
-                  f"{len(t['items']) - t['checked']} written as prose: check them by hand")
+
+    def row(measure: str, score: str, detail: str = "") -> None:
+        table.add_row(measure, score, "" if detail.endswith(": ") else escape(detail))  # "missed: " + nothing
+
+    def day(d: Any) -> str:
+        return " | ".join(map(str, d)) if isinstance(d, list) else str(d or "undated")
+
+    r, ev, c, u, t = res["roles_at"], res["events"], res["conflicts"], res["updates"], res["traps"]
+    row("roles_at strict", f"{r['strict']}/{r['total']} = {r['strict_ratio']:.2f}",
+        "; ".join(f"{i['role']} {i['org']} {i['at']}: want {', '.join(map(str, i['want']))}, got "
+                  f"{', '.join(map(str, i['found'])) or '—'}" for i in r["items"] if not i["ok"]))
+    row("roles_at lenient", f"{r['lenient']}/{r['total']} = {r['lenient_ratio']:.2f}")
+    row("events recall", f"{ev['found']}/{ev['gold']} = {ev['recall']:.2f}", "missed: " + "; ".join(
+        f"{g.get('type')} {g.get('person', '')} @{g.get('org')} {day(g.get('date'))}" for g in ev["missed"]))
+    row("events precision~", f"{ev['correct']}/{ev['relevant']} = {ev['precision_approx']:.2f}", "wrong: " + "; ".join(
+        f"{w['type']} {w['person'] or ''} @{w['org'] or '?'} {day(w['date'])}" for w in ev["wrong"]))
+    row("conflicts found", f"{c['found']}/{c['total']}",
+        "missed: " + "; ".join(str(i["about"]) for i in c["items"] if not i["found"]))
+    row("conflicts reported", str(c["reported"]))
+    row("updates found", f"{u['found']}/{u['total']}", "; ".join(str(i["about"]) for i in u["items"] if not i["found"]))
+    row("traps violated", f"{t['violated']}/{t['checked']} checked",
+        f"{len(t['items']) - t['checked']} written as prose: check them by hand")
     out.print(table)
+    out.print(summary_line(res), highlight=False)
 
 
 def _store_and_story(db: str | None, aliases: Path | None) -> tuple[Any, Any]:
