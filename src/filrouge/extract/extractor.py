@@ -371,9 +371,13 @@ class Extractor:
                 others = [p] if p else []
             elif etype == "succession":
                 p = ctx.subject_person(si, i)
-                persons = [p] if p else []
-                old = st.span_mentions(sum((st.subtree(c) for c in objs + obls), []), "PER")
-                others = old[:1]
+                if passive:  # "Y sera remplacé par X": the agent arrives, the subject leaves
+                    new = st.span_mentions(sum((st.subtree(c) for c in agent), []), "PER")
+                    persons, others = new[:1], [p] if p else []
+                else:
+                    persons = [p] if p else []
+                    old = st.span_mentions(sum((st.subtree(c) for c in objs + obls), []), "PER")
+                    others = old[:1]
                 etype = "appointment"
             else:
                 patient_first = etype in ("dismissal", "removal", "appointment") or (
@@ -550,6 +554,8 @@ class Extractor:
         for t in ctx.times:
             if not (st.s.start <= t.start < st.s.end) or (ctx.in_quote(t.start) and not in_q):
                 continue
+            if t.granularity in ("decade", "century"):
+                continue  # "les acquisitions des années 2010": an era, not the day of an event
             idxs = [j for j, k in enumerate(st.toks) if t.start <= k.start < t.end]
             if not idxs:
                 continue
@@ -558,6 +564,9 @@ class Extractor:
             att = st.toks[root].head
             if i in set(st.subtree(root)) and i not in idxs:
                 continue  # "dans les heures suivant le licenciement"
+            if att != i and att not in anc and 0 <= att < len(st.toks) and st.toks[att].pos == "NOUN" \
+                    and any(st.toks[j].pos == "VERB" for j in _path_up(st, att, i)):
+                continue  # the date of a noun in another clause: "sans attendre son remplacement en 2026"
             if att == i or att in anc or root in sub_i or att in sub_i or root == i:
                 dist = abs(t.start - tok.start)
                 if best is None or dist < best[0]:
@@ -803,6 +812,16 @@ class _DocContext:
             else:
                 break
         return None
+
+
+def _path_up(st: _Sent, j: int, stop: int) -> list[int]:
+    """The tokens from j's head up to (not including) ``stop``; empty if stop is not above j."""
+    out = []
+    for k in st.ancestors(j):
+        if k == stop:
+            return out
+        out.append(k)
+    return []
 
 
 def _words(phrase: str) -> list[str]:

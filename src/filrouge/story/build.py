@@ -33,6 +33,12 @@ from .roles import EXITS, STARTS, Interval, TermBuilder, holders, role_terms, so
 PERSON_EVENTS = ("appointment", "dismissal", "resignation", "removal", "hire", "departure", "return", "succession")
 
 
+def _moves_term(f: dict[str, Any]) -> bool:
+    """A start or exit that moves a role term: told as done, or planned with a stated date
+    ("prendra ses fonctions le 1er juin")."""
+    return f["modality"] in ("stated", "reported") or (f["modality"] == "plan" and f["date_basis"] == "text")
+
+
 def _textual(facts: list[dict[str, Any]]) -> bool:
     return any(f["date_basis"] == "text" for f in facts)
 
@@ -107,6 +113,7 @@ class Story:
             g = dict(f)
             g["person"] = resolver.person(f["person"]) if f["person"] else None
             g["org"] = resolver.org(f["org"]) if f["org"] else None
+            g["unit"] = resolver.unit(f["org"]) if f["org"] else None
             if f["type"] == "quote":
                 g["detail"] = dict(f["detail"], speaker=g["person"])
             for k in ("holder", "investor"):
@@ -140,13 +147,18 @@ class Story:
             person = key[1] if etype in PERSON_EVENTS or etype in ("quote", "founding", "acquisition") else None
             org = fs[0]["org"]
             # split on stated days more than a week apart
-            stated = sorted({f["date"] for f in fs if f["date"] and f["date_basis"] in ("text", "context")})
+            # (a coarse date that contains or touches a day is the same event: "fin novembre", "le 1er décembre")
+            spans = sorted({(f["date"], f["date_end"] or f["date"]) for f in fs
+                            if f["date"] and f["date_basis"] in ("text", "context")})
             clusters: list[list[str]] = []
-            for d in stated:
-                if clusters and (_d(d) - _d(clusters[-1][-1])).days <= 7:  # type: ignore[operator]
+            reach = date.min
+            for d, e in spans:
+                if clusters and (_d(d) or date.min) <= reach + timedelta(days=7):
                     clusters[-1].append(d)
                 else:
                     clusters.append([d])
+                    reach = date.min
+                reach = max(reach, _d(e) or date.min)
             if not clusters:
                 ev = Event(etype, person, org, list(fs))
                 # only the articles' own dates: the event happened by the earliest of them
@@ -170,16 +182,19 @@ class Story:
             for ev in evs:
                 days = ev.stated_days()
                 # a day the text states beats a day read from context; then more independent sources
-                ranked = sorted(days, key=lambda d: (not _textual(days[d]),
-                                                     -len({f["duplicate_of"] or f["doc_id"] for f in days[d]}),
-                                                     days[d][0]["granularity"] != "day", d))
+                ranked = sorted(days, key=lambda d: (not _textual(days[d]), days[d][0]["granularity"] != "day",
+                                                     -len({f["duplicate_of"] or f["doc_id"] for f in days[d]}), d))
                 best = ranked[0]
                 ev.date, ev.date_end = best, days[best][0]["date_end"]
                 ev.granularity = days[best][0]["granularity"]
                 ev.date_basis = "text" if any(f["date_basis"] == "text" for f in days[best]) else "context"
                 for d in ranked[1:]:
                     # a day only guessed from context does not contradict a stated one
-                    if days[d][0]["granularity"] == "day" and ev.granularity == "day" and _textual(days[d]):
+                    if ev.granularity != "day" or not _textual(days[d]):
+                        continue
+                    g = days[d][0]
+                    # a coarser date that contains the day agrees with it ("en décembre", "le 1er décembre")
+                    if g["granularity"] == "day" or not (g["date"] <= ev.date <= (g["date_end"] or g["date"])):
                         ev.alternatives[d] = days[d]
             events.extend(evs)
         events.sort(key=lambda e: (e.date is None, e.date or "", e.type))
@@ -214,15 +229,16 @@ class Story:
         for f in self.facts:
             if not f["person"] or not f["org"] or f["negated"]:
                 continue
-            if f["type"] == "role" or (f["type"] in EXITS + STARTS and f["modality"] in ("stated", "reported")):
-                per[(f["org"], f["person"])].append(f)
+            if f["type"] == "role" or (f["type"] in EXITS + STARTS and _moves_term(f)):
+                per[(f["unit"], f["person"])].append(f)
         # role statements inside a sentence telling an event of the same person describe
         # the past (the fired CEO), not the day of publication
         event_sents = {(f["doc_id"], f["sentence_idx"], f["person"]) for f in self.facts if f["type"] in EXITS + STARTS}
         events_by_person: dict[tuple[str, str], list[Event]] = defaultdict(list)
         for ev in self.events:
-            if ev.person and ev.org and ev.type in EXITS + STARTS:
-                events_by_person[(ev.org, ev.person)].append(ev)
+            if ev.person and ev.org and ev.type in EXITS + STARTS and any(_moves_term(f) for f in ev.facts):
+                units = Counter(f["unit"] for f in ev.facts if _moves_term(f))
+                events_by_person[(units.most_common(1)[0][0], ev.person)].append(ev)
         builder = TermBuilder(self.collective, self._replaced_role, self._starts_of, self.lex.dual_labels)
         return role_terms(per, event_sents, events_by_person, builder, self._replaced_role, self.lex.single_holder)
 
@@ -230,11 +246,21 @@ class Story:
         replaced = next((f["detail"].get("replaces") for f in ev.facts if f["detail"].get("replaces")), None)
         if not replaced:
             return None
+        # "X est nommé présidente du conseil. Elle succédera à Y": the post the same articles name
+        docs = {f["doc_id"] for f in ev.facts}
+        for other in self.events:
+            if other.person == ev.person and other is not ev and other.org == ev.org and other.type in STARTS \
+                    and other.role and docs & {f["doc_id"] for f in other.facts}:
+                return other.role
         who = self.resolver.person(replaced)
         for other in self.events:
             if other.person == who and other.org == ev.org and other.type in STARTS and other.role:
                 return other.role
-        return None
+        # else the post the sources say the replaced person held there
+        held = Counter(f["role"] for f in self.facts if f["type"] == "role" and f["person"] == who
+                       and f["org"] == ev.org and f["role"] in self.lex.single_holder
+                       and not f["detail"].get("combined") and not f["detail"].get("former"))
+        return held.most_common(1)[0][0] if held else None
 
     def _starts_of(self, org: str, role: str) -> list[Event]:
         if not hasattr(self, "_starts_index"):
@@ -246,7 +272,7 @@ class Story:
         return self._starts_index.get((org, role), [])
 
     def roles(self, org: str, role: str | None = None) -> list[Interval]:
-        o = self.resolver.org(org)
+        o = self.resolver.unit(org)
         want = self.lex.canonical_role(role) if role else None
         if role and want is None:
             want = role

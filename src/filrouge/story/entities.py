@@ -273,6 +273,14 @@ class Resolver:
                 return rec.part_of or rec.name
         return n
 
+    def unit(self, name: str | None) -> str | None:
+        """The organisation itself, not the group it belongs to: a division or subsidiary
+        ("X Entertainment", "X-KLM") has its own posts."""
+        if not name:
+            return None
+        n = clean_name(name, self.lex)
+        return self._map.get(("unit", fold(n))) or self.org(n)
+
     def same_org(self, a: str | None, b: str | None) -> bool:
         return bool(a and b) and self.org(a) == self.org(b)
 

@@ -167,8 +167,12 @@ class TermBuilder:
                     cur.sources += srcs
                     continue
                 cur = Interval(org, role, person, interim, weak=r != role, is_return=ev.type == "return")
-                if ev.date and ev.date_basis in ("text", "context"):
+                if ev.date and ev.date_basis in ("text", "context") and ev.granularity == "day":
                     cur.start, cur.start_granularity = ev.date, ev.granularity
+                elif ev.date and ev.date_basis in ("text", "context"):
+                    # "nommé en 2020": some day of that year
+                    cur.start_after = _iso((_d(ev.date) or date.min) - timedelta(days=1))
+                    cur.start_by, cur.start_granularity = ev.date_end or ev.date, ev.granularity
                 else:
                     cur.start_by = ev.date_end or ev.date
                     if terms:
@@ -224,7 +228,13 @@ class TermBuilder:
                 continue
             since = det.get("since")
             if since and not term.start and not (term.start_after and since <= term.start_after):
-                term.start, term.start_granularity = since, det.get("since_granularity")
+                if det.get("since_granularity") == "day":
+                    term.start, term.start_granularity = since, "day"
+                else:  # "depuis 2017": some day of that year, by its end at the latest
+                    start = _d(since) or date.min
+                    term.start_after = _iso(start - timedelta(days=1))
+                    term.start_by = _iso(_period_end(start, det.get("since_granularity")))
+                    term.start_granularity = det.get("since_granularity")
             if term.closed and term.end and hi and hi > (_d(term.end) or hi):
                 continue  # a stale description after the exit
             if hi and not term.start and (term.start_by is None or hi < (_d(term.start_by) or hi)):
@@ -258,6 +268,7 @@ def solve_post(terms: list[Interval]) -> None:
     for t in ordered:
         if t.end:
             continue
+        bound = _d(t.end_by)
         last = max((d for d in (_d(t.start), _d(t.start_by), _d(t.seen_last), _d(t.start_after)) if d), default=None)
         nxt = None
         for u in ordered:
@@ -276,6 +287,8 @@ def solve_post(terms: list[Interval]) -> None:
         if nxt is None:
             continue
         day, u = nxt
+        if bound and day > bound:
+            continue  # the term had ended already, by a stated exit
         t.closed, t.ended_by = True, u.name
         if u.start and (_d(u.start) or day) > (last or date.min):
             t.end = _iso(day - timedelta(days=1))
@@ -285,6 +298,15 @@ def solve_post(terms: list[Interval]) -> None:
             bound = _d(t.end) or last
             if bound and (not u.start_after or bound > (_d(u.start_after) or bound)):
                 u.start_after = _iso(bound)
+
+
+def _period_end(d: date, granularity: str | None) -> date:
+    if granularity == "year":
+        return date(d.year, 12, 31)
+    if granularity == "month":
+        nxt = date(d.year + d.month // 12, d.month % 12 + 1, 1)
+        return nxt - timedelta(days=1)
+    return d
 
 
 def _co_holders(a: Interval, b: Interval) -> bool:
