@@ -439,6 +439,13 @@ class Extractor:
                       and not _PLURAL_BEFORE.search(norm(ctx.body[max(0, r[0] - 12):r[0]]))]
             if rspans and etype in lex.person_events:
                 role_label, role_surface = rspans[0][2], rspans[0][3]
+                # "nommé directeur général d'Y": the organisation of the post named
+                tail = re.match(r"\s*(?:(?:de|du|chez)(?![\w-])|d')\s*(?:l'|la |le |les )?", norm(ctx.body[rspans[0][1]:rspans[0][1] + 30]))
+                if tail:
+                    at = rspans[0][1] + tail.end()
+                    post_org = [m for m in st.mentions if m.kind == "ORG" and 0 <= m.start - at <= 2]
+                    if post_org:
+                        org = post_org[0]
             interim = bool(lex.interim_re.search(norm(ctx.body[tok.start:min(st.s.end, tok.end + 90)])))
             date_info = self._date(ctx, si, i, earlier + out)
             for p in persons or [None]:
