@@ -245,7 +245,7 @@ class Story:
     def _replaced_role(self, ev: Event) -> str | None:
         replaced = next((f["detail"].get("replaces") for f in ev.facts if f["detail"].get("replaces")), None)
         if not replaced:
-            return None
+            return self._vacated_role(ev) if ev.interim and ev.type == "appointment" else None
         # "X est nommé présidente du conseil. Elle succédera à Y": the post the same articles name
         docs = {f["doc_id"] for f in ev.facts}
         for other in self.events:
@@ -261,6 +261,16 @@ class Story:
                        and f["org"] == ev.org and f["role"] in self.lex.single_holder
                        and not f["detail"].get("combined") and not f["detail"].get("former"))
         return held.most_common(1)[0][0] if held else None
+
+    def _vacated_role(self, ev: Event) -> str | None:
+        """"Depuis le départ de Y, c'est X qui assure l'intérim": an interim with no post named
+        fills the post that the exit told in the same articles left empty."""
+        docs = {f["doc_id"] for f in ev.facts}
+        for other in self.events:
+            if other.type in EXITS and other.org == ev.org and other.person != ev.person and other.role \
+                    and other.role in self.lex.single_holder and docs & {f["doc_id"] for f in other.facts}:
+                return other.role
+        return None
 
     def _starts_of(self, org: str, role: str) -> list[Event]:
         if not hasattr(self, "_starts_index"):

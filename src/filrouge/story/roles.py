@@ -69,6 +69,7 @@ class Interval:
     closed: bool = False  # an exit is known, maybe with no date
     start_granularity: str | None = None  # of a known start: day, month, year
     seen_last: str | None = None  # the last day a source says the post was still held
+    seen_until: str | None = None  # the end of that source's date interval (an article of a month)
     weak: bool = False  # only known from a combined title ("PDG" for the chair)
     is_return: bool = False
     sources: list[dict[str, Any]] = field(default_factory=list)
@@ -239,9 +240,11 @@ class TermBuilder:
                 continue  # a stale description after the exit
             if hi and not term.start and (term.start_by is None or hi < (_d(term.start_by) or hi)):
                 term.start_by = _iso(hi)
+            if term.closed and term.end_by and lo and lo > (_d(term.end_by) or lo):
+                continue  # a stale description after the exit
             if lo and (term.seen_last is None or lo > (_d(term.seen_last) or lo)):
                 if not (term.end and lo > (_d(term.end) or lo)):
-                    term.seen_last = _iso(lo)
+                    term.seen_last, term.seen_until = _iso(lo), _iso(hi)
             if not term.interim and s["interim"]:
                 term.interim = all(x["interim"] for x in statements if not x["detail"].get("former"))
 
@@ -323,8 +326,28 @@ def holders(terms: list[Interval], at: date, single: bool) -> list[Interval]:
     for tier in ([t for t in possible if t.sure(at) and not t.weak], [t for t in possible if t.sure(at)],
                  [t for t in possible if not t.weak], possible):
         if tier:
-            return _handover(tier, at)
+            return _nearest(_handover(tier, at), at)
     return []
+
+
+def _nearest(tier: list[Interval], at: date) -> list[Interval]:
+    """Several holders possible on a day and none sure: the one whose attested days (from a
+    known start or first report to the last report) are nearest to it, when one clearly is."""
+    if len(tier) < 2:
+        return tier
+
+    def gap(t: Interval) -> int | None:
+        days = [d for d in (_d(t.start), _d(t.start_by), _d(t.seen_last), _d(t.seen_until)) if d]
+        if not days:
+            return None
+        lo, hi = min(days), max(days)
+        return 0 if lo <= at <= hi else min(abs((at - lo).days), abs((at - hi).days))
+
+    gaps = [(gap(t), t) for t in tier]
+    known = sorted((g, id(t)) for g, t in gaps if g is not None)
+    if len(known) < len(tier) or known[0][0] == known[1][0]:
+        return tier
+    return [t for g, t in gaps if g == known[0][0]]
 
 
 def _handover(tier: list[Interval], at: date) -> list[Interval]:
