@@ -751,8 +751,10 @@ class _DocContext:
         """The organisation named last before this point (this and the three previous sentences),
         leaving out one that a role statement ties to another person ("Y, ancien PDG de Z")."""
         for j in range(si, max(-1, si - 4), -1):
+            s0 = self.sents[j].s.start
             orgs = [m for m in self.sents[j].mentions if m.kind == "ORG" and m.start < offset
-                    and self.claimed.get(m.start, person) == person]
+                    and self.claimed.get(m.start, person) == person
+                    and not _in_aside(self.body[s0:m.start], self.body[m.end:offset if j == si else self.sents[j].s.end])]
             if orgs:
                 return orgs[-1].text
         return self.dominant
@@ -819,6 +821,11 @@ class _DocContext:
             else:
                 break
         return None
+
+
+def _in_aside(before: str, after: str) -> bool:
+    """A name inside a parenthesis that closes before the point of interest is an aside."""
+    return before.count("(") > before.count(")") and ")" in after
 
 
 def _path_up(st: _Sent, j: int, stop: int) -> list[int]:

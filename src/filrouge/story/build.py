@@ -239,7 +239,7 @@ class Story:
             if ev.person and ev.org and ev.type in EXITS + STARTS and any(_moves_term(f) for f in ev.facts):
                 units = Counter(f["unit"] for f in ev.facts if _moves_term(f))
                 events_by_person[(units.most_common(1)[0][0], ev.person)].append(ev)
-        builder = TermBuilder(self.collective, self._replaced_role, self._starts_of, self.lex.dual_labels)
+        builder = TermBuilder(self.collective, self._replaced_role, self._starts_of, self.lex.dual_labels, self._vacated)
         return role_terms(per, event_sents, events_by_person, builder, self._replaced_role, self.lex.single_holder)
 
     def _replaced_role(self, ev: Event) -> str | None:
@@ -263,13 +263,19 @@ class Story:
         return held.most_common(1)[0][0] if held else None
 
     def _vacated_role(self, ev: Event) -> str | None:
+        exit_ = self._vacated(ev)
+        return exit_.role if exit_ else None
+
+    def _vacated(self, ev: Event) -> Event | None:
         """"Depuis le départ de Y, c'est X qui assure l'intérim": an interim with no post named
-        fills the post that the exit told in the same articles left empty."""
+        fills the post that the exit told in the same articles left empty, from that exit on."""
+        if not (ev.interim and ev.type == "appointment"):
+            return None
         docs = {f["doc_id"] for f in ev.facts}
         for other in self.events:
             if other.type in EXITS and other.org == ev.org and other.person != ev.person and other.role \
                     and other.role in self.lex.single_holder and docs & {f["doc_id"] for f in other.facts}:
-                return other.role
+                return other
         return None
 
     def _starts_of(self, org: str, role: str) -> list[Event]:

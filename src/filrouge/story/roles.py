@@ -109,7 +109,8 @@ class Interval:
         return not (e is None and eb and at > eb)
 
     def order(self) -> date:
-        return _d(self.start) or _d(self.start_by) or _d(self.seen_last) or _d(self.start_after) or date.max
+        return (_d(self.start) or _d(self.start_by) or _d(self.seen_last) or _d(self.start_after)
+                or _d(self.end) or _d(self.end_by) or date.max)
 
     def to_json(self) -> dict[str, Any]:
         return {"org": self.org, "role": self.role, "name": self.name, "interim": self.interim,
@@ -123,8 +124,10 @@ class Interval:
 class TermBuilder:
     """Terms of one person in one post, from that person's events and role statements."""
 
-    def __init__(self, collective: frozenset[str], replaced_role: Any, starts_of: Any, dual_labels: Any) -> None:
+    def __init__(self, collective: frozenset[str], replaced_role: Any, starts_of: Any, dual_labels: Any,
+                 vacated: Any = None) -> None:
         self.collective = collective
+        self.vacated = vacated or (lambda ev: None)  # interim start -> the exit whose post it fills
         self.dual_labels = dual_labels  # role surface -> the other posts a combined title names
         self.replaced_role = replaced_role  # Event -> role of the person it replaces
         self.starts_of = starts_of  # (org, role) -> start events
@@ -170,6 +173,10 @@ class TermBuilder:
                 cur = Interval(org, role, person, interim, weak=r != role, is_return=ev.type == "return")
                 if ev.date and ev.date_basis in ("text", "context") and ev.granularity == "day":
                     cur.start, cur.start_granularity = ev.date, ev.granularity
+                elif (ex := self.vacated(ev)) is not None and ex.date and ex.granularity == "day" \
+                        and ex.date_basis in ("text", "context"):
+                    cur.start, cur.start_granularity = ex.date, "day"  # the interim from the exit on
+                    cur.start_by = ev.date_end if ev.date_basis in ("published", "inferred") else None
                 elif ev.date and ev.date_basis in ("text", "context"):
                     # "nommé en 2020": some day of that year
                     cur.start_after = _iso((_d(ev.date) or date.min) - timedelta(days=1))
