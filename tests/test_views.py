@@ -188,8 +188,9 @@ def test_date_words_and_bounds():
     assert iv["dates_label"].startswith("from 2021 (day unknown)") and "ended by 30 June 2023" in iv["dates_label"]
     iv = interval_bounds({"start": None, "start_by": "2024-05-02", "start_after": "2024-01-31", "end": "2024-06-03",
                           "end_by": None, "open": False})
+    # "started after 31 January": the earliest day it may have started is 1 February
     assert (iv["start_lo"], iv["start_hi"], iv["start_uncertain"], iv["end_uncertain"]) == (
-        "2024-01-31", "2024-05-02", True, False)
+        "2024-02-01", "2024-05-02", True, False)
     iv = interval_bounds({"start": None, "start_by": "2024-01-02", "start_after": None, "end": None,
                           "end_by": "2024-06-01", "open": False, "seen_last": "2024-03-01"})
     assert iv["dates_label"] == ("held by 2 January 2024 (start unknown), still held on 1 March 2024"

@@ -278,8 +278,8 @@ class Extractor:
 
     def _since(self, ctx: _DocContext, at: int) -> tuple[str, str] | None:
         """"PDG de Y depuis juillet 2016": the first day and granularity of the term's start."""
-        m = self.lex.since_re.match(norm(ctx.body[at:at + 40]))
-        if not m:
+        m = self.lex.since_re.match(norm(ctx.body[at:at + 80]))
+        if not m or re.search(r"(?<![\w-])(?:qui|que|qu'|dont|où)(?![\w-])", norm(ctx.body[at:at + m.start(0) + m.end(0)])):
             return None
         for t in ctx.times:
             if at + m.end() <= t.start <= at + m.end() + 2 and t.interval_start:

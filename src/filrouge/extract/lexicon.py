@@ -82,7 +82,8 @@ class Lexicon:
         self.single_holder = frozenset(data.get("single_holder_roles", ()))
         self.former_re = re.compile(rf"(?<![\w-])(?:{alternation(data.get('former_markers', ()))})\s*(?:\w+\s+)?$")
         self.future_re = re.compile(rf"(?<![\w-])(?:{alternation(data.get('future_markers', ()))})\s*(?:\w+\s+)?$")
-        self.since_re = re.compile(rf"^\s*,?\s*(?:{alternation(data.get('since_markers', ()))})\s*")
+        # "PDG de Y depuis 2017", "X, à la tête de l'entreprise depuis 2015" (no clause in between)
+        self.since_re = re.compile(rf"^(?:[^.;:!?()«»]{{0,50}}?(?<![\w-]))?(?:{alternation(data.get('since_markers', ()))})\s*")
         self.public_roles = frozenset(data.get("public_roles", ()))
         self.events: dict[str, EventWords] = {}
         unknown = set(data["events"]) - set(EVENT_TYPES)

@@ -79,7 +79,7 @@ def same_person(pred: str | None, gold: str) -> bool:
 
 
 def same_org(pred: str | None, gold: str) -> bool:
-    """One name inside the other, spaces, case and accents aside ('Air France' ~ 'Air France-KLM')."""
+    """One name inside the other, spaces, case and accents aside ('Acme' ~ 'Acme-Bolt')."""
     if not pred:
         return False
     p = strip_accents(norm(pred)).replace(" ", "")

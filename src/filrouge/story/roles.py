@@ -116,7 +116,7 @@ class Interval:
         return {"org": self.org, "role": self.role, "name": self.name, "interim": self.interim,
                 "start": self.start, "start_by": self.start_by, "start_after": self.start_after,
                 "end": self.end, "end_by": self.end_by, "open": not self.closed,
-                "start_granularity": self.start_granularity if self.start else None,
+                "start_granularity": self.start_granularity,
                 "seen_last": self.seen_last, "weak": self.weak, "sources": self.sources}
 
 
@@ -196,7 +196,7 @@ class TermBuilder:
                     continue
                 cur.closed = True
                 if ev.date and ev.date_basis in ("text", "context"):
-                    cur.end = ev.date_end or ev.date if ev.granularity == "day" else None
+                    cur.end = (ev.date_end or ev.date) if ev.granularity == "day" else None
                     if cur.end is None:
                         cur.end_by = ev.date_end
                 else:

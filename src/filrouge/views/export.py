@@ -127,9 +127,12 @@ def to_timelinejs(store: Store, story: Story) -> str:
     for n, iv in enumerate(story.intervals):
         j = interval_bounds(iv.to_json())
         start = j["start"] or j["start_by"] or j["start_after"]
+        gran = j.get("start_granularity") if j["start"] else None
+        if not j["start"] and j.get("start_granularity") in ("month", "year") and j["start_lo"]:
+            start, gran = j["start_lo"], j["start_granularity"]  # "nommée en mai 2018": the month, not a day
         if not start:
             continue
-        item = {"start_date": _tl_date(start, j.get("start_granularity") if j["start"] else None),
+        item = {"start_date": _tl_date(start, gran),
                 "text": {"headline": html.escape(f"{iv.name}: {iv.role}{' (interim)' if iv.interim else ''}"),
                          "text": html.escape(f"{iv.org} · {j['dates_label']}")},
                 "group": f"{iv.org} · {iv.role}", "unique_id": f"role-{n}"}

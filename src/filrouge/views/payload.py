@@ -150,7 +150,9 @@ def interval_bounds(iv: dict[str, Any]) -> dict[str, Any]:
         slo, shi = period(iv["start"], sg)
     else:
         slo, shi = (iv.get("start_after") or None), (iv.get("start_by") or None)
-        slo, shi = (period(slo)[0] if slo else None), (period(shi)[0] if shi else None)
+        # "started after D": the earliest start is the day after
+        slo = (date.fromisoformat(period(slo)[0]) + timedelta(days=1)).isoformat() if slo else None
+        shi = period(shi)[0] if shi else None
     if iv.get("end"):
         elo, ehi = period(iv["end"], eg)
     else:
