@@ -262,6 +262,8 @@ class Extractor:
                 continue
             if org:
                 ctx.claimed[org.start] = person.key
+                if former:
+                    ctx.former_orgs.add(org.start)
             org_name, inferred = (org.text, False) if org else (
                 (None if label in lex.public_roles or unnamed_org
                  else ctx.dominant or ctx.recent_org(si, rs, person.key)), True)
@@ -451,13 +453,14 @@ class Extractor:
             for p in persons or [None]:
                 o_name, inferred = (org.text, False) if org else (None, True)
                 if o_name is None and p is not None:
-                    own = [r for r in roles if r.person == p.text and r.org and not r.org_inferred]
+                    own = [r for r in roles if r.person == p.text and r.org and not r.org_inferred
+                            and not r.detail.get("former")]  # "ancien PDG de Y" is not where X goes
                     if own:
                         o_name = own[0].org
                         if role_label is None and etype in _EXITS | {"return"}:
                             role_label, role_surface = own[0].role, own[0].role_surface
                 if o_name is None and etype not in lex.explicit_org:
-                    sent_orgs = {m.key: m for m in st.mentions if m.kind == "ORG"}
+                    sent_orgs = {m.key: m for m in st.mentions if m.kind == "ORG" and m.start not in ctx.former_orgs}
                     if len(sent_orgs) == 1 and etype != "hire":
                         o_name = next(iter(sent_orgs.values())).text
                     elif p is not None:
@@ -732,6 +735,8 @@ class _DocContext:
     anchor: Anchor | None = None
     # organisation mention start -> the person a role statement ties it to ("X, ex-PDG de Y")
     claimed: dict[int, str] = field(default_factory=dict)
+    # organisation mention starts that a role statement calls someone's former employer
+    former_orgs: set[int] = field(default_factory=set)
 
     @property
     def latest(self) -> str | None:
@@ -753,7 +758,7 @@ class _DocContext:
         for j in range(si, max(-1, si - 4), -1):
             s0 = self.sents[j].s.start
             orgs = [m for m in self.sents[j].mentions if m.kind == "ORG" and m.start < offset
-                    and self.claimed.get(m.start, person) == person
+                    and self.claimed.get(m.start, person) == person and m.start not in self.former_orgs
                     and not _in_aside(self.body[s0:m.start], self.body[m.end:offset if j == si else self.sents[j].s.end])]
             if orgs:
                 return orgs[-1].text
@@ -761,7 +766,8 @@ class _DocContext:
 
     def person_org(self, p: Mention, earlier: list[Fact]) -> str | None:
         """The organisation this person was last tied to in the article (stated ones first)."""
-        mine = [f for f in earlier if f.person and f.org and person_key(f.person) == p.key]
+        mine = [f for f in earlier if f.person and f.org and person_key(f.person) == p.key
+                and not f.detail.get("former")]
         stated = [f for f in mine if not f.org_inferred]
         return (stated or mine or [None])[-1].org if mine else None
 

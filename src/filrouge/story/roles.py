@@ -351,10 +351,14 @@ def _nearest(tier: list[Interval], at: date) -> list[Interval]:
         return 0 if lo <= at <= hi else min(abs((at - lo).days), abs((at - hi).days))
 
     gaps = [(gap(t), t) for t in tier]
-    known = sorted((g, id(t)) for g, t in gaps if g is not None)
-    if len(known) < len(tier) or known[0][0] == known[1][0]:
+    known = sorted(g for g, _t in gaps if g is not None)
+    if len(known) < len(tier):
         return tier
-    return [t for g, t in gaps if g == known[0][0]]
+    best = [t for g, t in gaps if g == known[0]]
+    if len(best) > 1:  # a tie: the holder already in post by then stays
+        began = [t for t in best if (t.first_sure() or date.max) <= at]
+        best = began if len(began) == 1 else best
+    return best
 
 
 def _handover(tier: list[Interval], at: date) -> list[Interval]:
