@@ -231,16 +231,11 @@ class Extractor:
                 shift = len(tail) - len(tail.lstrip()) + interim_m.end()
                 tail_end = re_ + shift
                 tail = norm(body[tail_end:tail_end + 60])
-            om = re.match(r"\s*(?:(?:de|du|des|chez|of|at)(?![\w-])|d')\s*(?:l'|la |le |les )?", tail)
-            if om:
-                cand = [m for m in st.mentions if m.kind == "ORG" and m.start == tail_end + om.end()]
-                if not cand:
-                    cand = [m for m in st.mentions if m.kind == "ORG" and 0 <= m.start - (tail_end + om.end()) <= 2]
-                if cand:
-                    org = cand[0]
-                    tail_end = org.end
-                else:
-                    unnamed_org = True  # "PDG de la start-up ...": an organisation we cannot name
+            linked, org = _post_org(body, st, tail_end)
+            if org:
+                tail_end = org.end
+            elif linked:
+                unnamed_org = True  # "PDG de la start-up ...": an organisation we cannot name
             if not interim:
                 pre = norm(body[max(0, rs - 20):rs])
                 interim = bool(lex.interim_re.search(norm(body[tail_end:tail_end + 20]))) or "intérim" in pre
@@ -281,7 +276,7 @@ class Extractor:
     def _since(self, ctx: _DocContext, at: int) -> tuple[str, str] | None:
         """"PDG de Y depuis juillet 2016": the first day and granularity of the term's start."""
         m = self.lex.since_re.match(norm(ctx.body[at:at + 80]))
-        if not m or re.search(r"(?<![\w-])(?:qui|que|qu'|dont|où)(?![\w-])", norm(ctx.body[at:at + m.start(0) + m.end(0)])):
+        if not m or re.search(r"(?<![\w-])(?:qui|que|qu'|dont|où)(?![\w-])", norm(ctx.body[at:at + m.end()])):
             return None
         for t in ctx.times:
             if at + m.end() <= t.start <= at + m.end() + 2 and t.interval_start:
@@ -442,12 +437,7 @@ class Extractor:
             if rspans and etype in lex.person_events:
                 role_label, role_surface = rspans[0][2], rspans[0][3]
                 # "nommé directeur général d'Y": the organisation of the post named
-                tail = re.match(r"\s*(?:(?:de|du|chez)(?![\w-])|d')\s*(?:l'|la |le |les )?", norm(ctx.body[rspans[0][1]:rspans[0][1] + 30]))
-                if tail:
-                    at = rspans[0][1] + tail.end()
-                    post_org = [m for m in st.mentions if m.kind == "ORG" and 0 <= m.start - at <= 2]
-                    if post_org:
-                        org = post_org[0]
+                org = _post_org(ctx.body, st, rspans[0][1])[1] or org
             interim = bool(lex.interim_re.search(norm(ctx.body[tok.start:min(st.s.end, tok.end + 90)])))
             date_info = self._date(ctx, si, i, earlier + out)
             for p in persons or [None]:
@@ -827,6 +817,21 @@ class _DocContext:
             else:
                 break
         return None
+
+
+_POST_LINK = re.compile(r"\s*(?:(?:de|du|des|chez|of|at)(?![\w-])|d')\s*(?:l'|la |le |les )?")
+
+
+def _post_org(body: str, st: _Sent, end: int) -> tuple[bool, Mention | None]:
+    """The organisation named right after a post ending at ``end`` ("PDG de Y", "DG d'Y",
+    "PDG chez Y"): whether a linking word follows, and the organisation mention if one does."""
+    om = _POST_LINK.match(norm(body[end:end + 60]))
+    if not om:
+        return False, None
+    at = end + om.end()
+    cand = [m for m in st.mentions if m.kind == "ORG" and m.start == at] or \
+        [m for m in st.mentions if m.kind == "ORG" and 0 <= m.start - at <= 2]
+    return True, (cand[0] if cand else None)
 
 
 def _in_aside(before: str, after: str) -> bool:

@@ -28,7 +28,7 @@ from typing import Any
 
 from ..extract.lexicon import Lexicon, load_lexicon
 from .entities import Resolver
-from .roles import EXITS, STARTS, Interval, TermBuilder, holders, role_terms, source_of
+from .roles import EXITS, STARTS, Interval, TermBuilder, holders, parse_day, role_terms, source_of
 
 PERSON_EVENTS = ("appointment", "dismissal", "resignation", "removal", "hire", "departure", "return", "succession")
 
@@ -41,13 +41,6 @@ def _moves_term(f: dict[str, Any]) -> bool:
 
 def _textual(facts: list[dict[str, Any]]) -> bool:
     return any(f["date_basis"] == "text" for f in facts)
-
-
-def _d(s: str | None) -> date | None:
-    try:
-        return date.fromisoformat(s[:10]) if s else None
-    except ValueError:
-        return None
 
 
 @dataclass
@@ -153,12 +146,12 @@ class Story:
             clusters: list[list[str]] = []
             reach = date.min
             for d, e in spans:
-                if clusters and (_d(d) or date.min) <= reach + timedelta(days=7):
+                if clusters and (parse_day(d) or date.min) <= reach + timedelta(days=7):
                     clusters[-1].append(d)
                 else:
                     clusters.append([d])
                     reach = date.min
-                reach = max(reach, _d(e) or date.min)
+                reach = max(reach, parse_day(e) or date.min)
             if not clusters:
                 ev = Event(etype, person, org, list(fs))
                 # only the articles' own dates: the event happened by the earliest of them
@@ -175,7 +168,7 @@ class Story:
                 if d:
                     i = next(n for n, c in enumerate(clusters) if d in c)
                 elif f["date"]:
-                    i = min(range(len(clusters)), key=lambda n: abs((_d(clusters[n][0]) - _d(f["date"])).days))  # type: ignore[operator]
+                    i = min(range(len(clusters)), key=lambda n: abs((parse_day(clusters[n][0]) - parse_day(f["date"])).days))  # type: ignore[operator]
                 else:
                     i = 0
                 evs[i].facts.append(f)
@@ -213,10 +206,10 @@ class Story:
                 continue
             if types and ev.type not in types:
                 continue
-            d = _d(ev.date)
+            d = parse_day(ev.date)
             if (start or end) and d is None:
                 continue
-            if start and d and (_d(ev.date_end) or d) < start:
+            if start and d and (parse_day(ev.date_end) or d) < start:
                 continue
             if end and d and d > end:
                 continue
@@ -240,7 +233,7 @@ class Story:
                 units = Counter(f["unit"] for f in ev.facts if _moves_term(f))
                 events_by_person[(units.most_common(1)[0][0], ev.person)].append(ev)
         builder = TermBuilder(self.collective, self._replaced_role, self._starts_of, self.lex.dual_labels, self._vacated)
-        return role_terms(per, event_sents, events_by_person, builder, self._replaced_role, self.lex.single_holder)
+        return role_terms(per, event_sents, events_by_person, builder, self.lex.single_holder)
 
     def _replaced_role(self, ev: Event) -> str | None:
         replaced = next((f["detail"].get("replaces") for f in ev.facts if f["detail"].get("replaces")), None)
@@ -367,7 +360,7 @@ class Story:
         if kind == "age":
             births = []
             for f in fs:
-                at = _d(f["date"])
+                at = parse_day(f["date"])
                 if at is None:
                     continue
                 n = int(f["detail"]["value"])
@@ -385,7 +378,7 @@ class Story:
                     if g[0]["detail"].get("qualifier") == "at least")):
                 if kind != "petition":
                     return None
-            dates = sorted(_d(f["published"]) for f in fs if _d(f["published"]))  # type: ignore[type-var]
+            dates = sorted(parse_day(f["published"]) for f in fs if parse_day(f["published"]))  # type: ignore[type-var]
             spread = (dates[-1] - dates[0]).days if len(dates) >= 2 else 0
             undated = any(not f["published"] for f in fs)
             if kind == "petition" or (spread > 31 and not undated):

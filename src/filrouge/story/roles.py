@@ -37,7 +37,8 @@ BOARD_ROLES = ("chair", "vice-chair", "lead director", "board member")
 HANDOVER_DAYS = 7
 
 
-def _d(s: str | None) -> date | None:
+def parse_day(s: str | None) -> date | None:
+    """The day of an ISO date string (its first ten characters), or None."""
     try:
         return date.fromisoformat(s[:10]) if s else None
     except ValueError:
@@ -78,14 +79,14 @@ class Interval:
     # ---- what the evidence supports -------------------------------------------------
     def first_sure(self) -> date | None:
         """From this day on the person surely held the post (while the term lasts)."""
-        return _d(self.start) or _d(self.start_by)
+        return parse_day(self.start) or parse_day(self.start_by)
 
     def last_sure(self) -> date | None:
         """Up to this day the person surely held it; None: unbounded (no exit known)."""
         if self.end:
-            return _d(self.end)
+            return parse_day(self.end)
         if self.closed or self.end_by:
-            days = [d for d in (_d(self.seen_last), _d(self.start), _d(self.start_by)) if d]
+            days = [d for d in (parse_day(self.seen_last), parse_day(self.start), parse_day(self.start_by)) if d]
             return max(days) if days else date.min
         return None
 
@@ -98,19 +99,19 @@ class Interval:
 
     def holds(self, at: date) -> bool:
         """The evidence allows that the person held the post on that day."""
-        s, sa = _d(self.start), _d(self.start_after)
+        s, sa = parse_day(self.start), parse_day(self.start_after)
         if s and at < s:
             return False
         if s is None and sa is not None and at <= sa:
             return False
-        e, eb = _d(self.end), _d(self.end_by)
+        e, eb = parse_day(self.end), parse_day(self.end_by)
         if e and at > e:
             return False
         return not (e is None and eb and at > eb)
 
     def order(self) -> date:
-        return (_d(self.start) or _d(self.start_by) or _d(self.seen_last) or _d(self.start_after)
-                or _d(self.end) or _d(self.end_by) or date.max)
+        return (parse_day(self.start) or parse_day(self.start_by) or parse_day(self.seen_last) or parse_day(self.start_after)
+                or parse_day(self.end) or parse_day(self.end_by) or date.max)
 
     def to_json(self) -> dict[str, Any]:
         return {"org": self.org, "role": self.role, "name": self.name, "interim": self.interim,
@@ -179,7 +180,7 @@ class TermBuilder:
                     cur.start_by = ev.date_end if ev.date_basis in ("published", "inferred") else None
                 elif ev.date and ev.date_basis in ("text", "context"):
                     # "nommé en 2020": some day of that year
-                    cur.start_after = _iso((_d(ev.date) or date.min) - timedelta(days=1))
+                    cur.start_after = _iso((parse_day(ev.date) or date.min) - timedelta(days=1))
                     cur.start_by, cur.start_granularity = ev.date_end or ev.date, ev.granularity
                 else:
                     cur.start_by = ev.date_end or ev.date
@@ -217,7 +218,7 @@ class TermBuilder:
         """Role statements bound the terms: a current one says the post was held by the
         article's date, a former one that it was no longer, "depuis" when it began."""
         for s in statements:
-            lo, hi = _d(s["date"]), _d(s["date_end"]) or _d(s["date"])
+            lo, hi = parse_day(s["date"]), parse_day(s["date_end"]) or parse_day(s["date"])
             det = s["detail"]
             # the term this statement speaks of: the last one started by then
             term = terms[0]
@@ -226,12 +227,12 @@ class TermBuilder:
                     term = t
             term.sources.append(source_of(s))
             if det.get("former"):
-                if hi and not term.end and (term.end_by is None or hi < (_d(term.end_by) or hi)):
-                    if not (term.start and _d(term.start) and hi < _d(term.start)):  # type: ignore[operator]
+                if hi and not term.end and (term.end_by is None or hi < (parse_day(term.end_by) or hi)):
+                    if not (term.start and parse_day(term.start) and hi < parse_day(term.start)):  # type: ignore[operator]
                         term.end_by, term.closed = _iso(hi), True
                 continue
             if det.get("future"):
-                if lo and not term.start and (term.start_after is None or lo > (_d(term.start_after) or lo)):
+                if lo and not term.start and (term.start_after is None or lo > (parse_day(term.start_after) or lo)):
                     term.start_after = _iso(lo - timedelta(days=1))
                 continue
             since = det.get("since")
@@ -239,18 +240,18 @@ class TermBuilder:
                 if det.get("since_granularity") == "day":
                     term.start, term.start_granularity = since, "day"
                 else:  # "depuis 2017": some day of that year, by its end at the latest
-                    start = _d(since) or date.min
+                    start = parse_day(since) or date.min
                     term.start_after = _iso(start - timedelta(days=1))
                     term.start_by = _iso(_period_end(start, det.get("since_granularity")))
                     term.start_granularity = det.get("since_granularity")
-            if term.closed and term.end and hi and hi > (_d(term.end) or hi):
+            if term.closed and term.end and hi and hi > (parse_day(term.end) or hi):
                 continue  # a stale description after the exit
-            if hi and not term.start and (term.start_by is None or hi < (_d(term.start_by) or hi)):
+            if hi and not term.start and (term.start_by is None or hi < (parse_day(term.start_by) or hi)):
                 term.start_by = _iso(hi)
-            if term.closed and term.end_by and lo and lo > (_d(term.end_by) or lo):
+            if term.closed and term.end_by and lo and lo > (parse_day(term.end_by) or lo):
                 continue  # a stale description after the exit
-            if lo and (term.seen_last is None or lo > (_d(term.seen_last) or lo)):
-                if not (term.end and lo > (_d(term.end) or lo)):
+            if lo and (term.seen_last is None or lo > (parse_day(term.seen_last) or lo)):
+                if not (term.end and lo > (parse_day(term.end) or lo)):
                     term.seen_last, term.seen_until = _iso(lo), _iso(hi)
             if not term.interim and s["interim"]:
                 term.interim = all(x["interim"] for x in statements if not x["detail"].get("former"))
@@ -268,27 +269,27 @@ def solve_post(terms: list[Interval]) -> None:
     for t in strong:
         if t.is_return and not t.start:
             prev = [p for p in strong if p.name == t.name and p is not t and p.closed]
-            exit_day = max((_d(p.end) or _d(p.end_by) or _d(p.seen_last) or date.min for p in prev), default=date.min)
+            exit_day = max((parse_day(p.end) or parse_day(p.end_by) or parse_day(p.seen_last) or date.min for p in prev), default=date.min)
             later = [o for o in strong if o.name != t.name and o.order() != date.max and o.order() >= exit_day]
             if later:
                 after = max(o.order() for o in later)
-                if not t.start_after or after > (_d(t.start_after) or after):
+                if not t.start_after or after > (parse_day(t.start_after) or after):
                     t.start_after = _iso(after)
     ordered = sorted(strong, key=lambda t: t.order())
     for t in ordered:
         if t.end:
             continue
-        bound = _d(t.end_by)
-        last = max((d for d in (_d(t.start), _d(t.start_by), _d(t.seen_last), _d(t.start_after)) if d), default=None)
+        bound = parse_day(t.end_by)
+        last = max((d for d in (parse_day(t.start), parse_day(t.start_by), parse_day(t.seen_last), parse_day(t.start_after)) if d), default=None)
         nxt = None
         for u in ordered:
             if u.name == t.name or u is t:
                 continue
             if _co_holders(t, u):
                 continue
-            u_first = _d(u.start) or _d(u.start_by) or _d(u.seen_last)
+            u_first = parse_day(u.start) or parse_day(u.start_by) or parse_day(u.seen_last)
             if u_first is None and u.is_return and u.start_after:
-                u_first = (_d(u.start_after) or date.min) + timedelta(days=1)
+                u_first = (parse_day(u.start_after) or date.min) + timedelta(days=1)
             if u_first is None:
                 continue
             if last is None or u_first > last:
@@ -300,13 +301,13 @@ def solve_post(terms: list[Interval]) -> None:
         if bound and day > bound:
             continue  # the term had ended already, by a stated exit
         t.closed, t.ended_by = True, u.name
-        if u.start and (_d(u.start) or day) > (last or date.min):
+        if u.start and (parse_day(u.start) or day) > (last or date.min):
             t.end = _iso(day - timedelta(days=1))
-        elif not t.end_by or day < (_d(t.end_by) or day):
+        elif not t.end_by or day < (parse_day(t.end_by) or day):
             t.end_by = _iso(day)
-        if not u.start and (last or _d(t.end)):
-            bound = _d(t.end) or last
-            if bound and (not u.start_after or bound > (_d(u.start_after) or bound)):
+        if not u.start and (last or parse_day(t.end)):
+            bound = parse_day(t.end) or last
+            if bound and (not u.start_after or bound > (parse_day(u.start_after) or bound)):
                 u.start_after = _iso(bound)
 
 
@@ -344,7 +345,7 @@ def _nearest(tier: list[Interval], at: date) -> list[Interval]:
         return tier
 
     def gap(t: Interval) -> int | None:
-        days = [d for d in (_d(t.start), _d(t.start_by), _d(t.seen_last), _d(t.seen_until)) if d]
+        days = [d for d in (parse_day(t.start), parse_day(t.start_by), parse_day(t.seen_last), parse_day(t.seen_until)) if d]
         if not days:
             return None
         lo, hi = min(days), max(days)
@@ -371,7 +372,7 @@ def _handover(tier: list[Interval], at: date) -> list[Interval]:
         succ = [u for u in tier if u.name == t.ended_by and not u.start and not u.start_by]
         if not succ or t.end:
             continue
-        last = max((d for d in (_d(t.start), _d(t.start_by), _d(t.seen_last)) if d), default=None)
+        last = max((d for d in (parse_day(t.start), parse_day(t.start_by), parse_day(t.seen_last)) if d), default=None)
         if last is None:
             continue
         if (at - last).days <= HANDOVER_DAYS:
@@ -383,7 +384,7 @@ def _handover(tier: list[Interval], at: date) -> list[Interval]:
 
 def role_terms(per: dict[tuple[str, str], list[dict[str, Any]]], event_sents: set[tuple[Any, ...]],
                events_by_person: dict[tuple[str, str], list[Event]], builder: TermBuilder,
-               replaced_role: Any, single: frozenset[str]) -> list[Interval]:
+               single: frozenset[str]) -> list[Interval]:
     out: list[Interval] = []
     for (org, person), fs in per.items():
         roles: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -395,7 +396,7 @@ def role_terms(per: dict[tuple[str, str], list[dict[str, Any]]], event_sents: se
         evs = sorted(events_by_person.get((org, person), []), key=lambda e: (e.date is None, e.date or ""))
         for ev in evs:
             if ev.type in STARTS + EXITS:
-                role = ev.role or (replaced_role(ev) if ev.type in STARTS else None)
+                role = ev.role or (builder.replaced_role(ev) if ev.type in STARTS else None)
                 for r in ((role,) + builder.dual(ev)) if role else ():
                     roles.setdefault(r, [])
         for role, statements in roles.items():
