@@ -1,21 +1,39 @@
 """The store: one class over SQLAlchemy 2, the same code for SQLite (default: one file,
 WAL, FTS5) and PostgreSQL (chosen by URL). Drivers are imported by SQLAlchemy only when
-their URL is used."""
+their URL is used.
+
+Many writers. Every write is one transaction that first takes the store's write lock: a
+transaction-level advisory lock on PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite (which waits up
+to the busy timeout, then fails with a :class:`StoreError` naming the store). Under it a batch
+gets its sequence numbers, inserts what is not there yet (``ON CONFLICT DO NOTHING``: an
+article another run stored first is skipped, its origin recorded) and settles duplicate links
+against the documents other runs committed meanwhile (see :mod:`.links`). Readers never
+take the lock and see whole batches or nothing. Any driver error becomes a StoreError.
+"""
 
 from __future__ import annotations
 
+import bisect
 import json
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, func, insert, select, text, update
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
+from sqlalchemy import Connection, Engine, create_engine, event, func, insert, inspect, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
 from ..errors import StoreError
 from ..models import Entity, Fact, ParsedDocument, Sentence, Token
+from .links import Links
 from .schema import MIGRATIONS, SCHEMA_VERSION, documents, entities, facts, meta, name_votes, origins, sentences
+
+# pg_advisory_xact_lock key of the store's write lock (any constant; 'filrouge' in ASCII)
+WRITE_LOCK_KEY = 0x66696C726F756765
+BUSY_TIMEOUT_S = 30.0  # how long an SQLite writer waits for another one's transaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,29 +60,55 @@ class DocRow:
         }
 
 
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=10000")
-    cur.close()
+def _sqlite_connect(busy_ms: int) -> Any:
+    def on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # transactions are ours (see _sqlite_begin), not the sqlite3 module's implicit ones
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout={busy_ms}")  # first: switching to WAL may wait too
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    return on_connect
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    """A writer takes the write lock when it begins (waiting up to the busy timeout), never
+    halfway through a transaction that has already read: that upgrade would fail at once."""
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("filrouge_write") else "BEGIN")
+
+
+def _first_line(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    return (str(orig).strip().splitlines() or [type(orig).__name__])[0]
 
 
 class Store:
     """Documents, sentences and entities; created and migrated on open."""
 
-    def __init__(self, url: str, *, migrate: bool = True) -> None:
+    def __init__(self, url: str, *, migrate: bool = True, busy_timeout: float | None = None,
+                 near_duplicate_threshold: float = 0.5) -> None:
         self.url = url
+        self.busy_timeout = BUSY_TIMEOUT_S if busy_timeout is None else busy_timeout
         try:
-            self.engine: Engine = create_engine(url, future=True)
+            pg = url.startswith("postgres")
+            self.engine: Engine = create_engine(url, future=True, pool_pre_ping=pg)
         except (ArgumentError, NoSuchModuleError) as exc:
             raise StoreError(f"cannot use store URL {url!r}: {exc}") from None
         except ImportError as exc:
             raise StoreError(f"the driver for {url.split(':', 1)[0]} is not installed ({exc.name}); "
                              "for PostgreSQL: pip install 'filrouge[postgres]'") from None
         if self.engine.dialect.name == "sqlite":
-            event.listen(self.engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine, "connect", _sqlite_connect(int(self.busy_timeout * 1000)))
+            event.listen(self.engine, "begin", _sqlite_begin)
+        # duplicate links against what other writers commit while this one runs
+        self._links = Links(near_duplicate_threshold)
+        # origins of documents not stored yet (seen twice in one batch): written with them
+        self._pending_origins: dict[str, str] = {}
+        # highest sequence number when the name votes were last read (see replace_facts)
+        self._votes_seq: int | None = None
         if migrate:
             self.migrate()
 
@@ -75,22 +119,70 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
-    # ---- schema ----------------------------------------------------------------------
-    def version(self) -> int:
+    # ---- transactions ----------------------------------------------------------------
+    def _error(self, exc: SQLAlchemyError, doing: str) -> StoreError:
+        """One line naming the store and what to do, for any driver error."""
+        where = self._safe_url()
+        msg = _first_line(exc)
+        low = msg.lower()
+        if "database is locked" in low or "database is busy" in low:
+            return StoreError(f"store {where} is busy: another filrouge run kept it locked for more than "
+                              f"{self.busy_timeout:g} s while {doing}; run this again when it has finished "
+                              "(nothing was half-written)")
+        if "malformed" in low or "not a database" in low:
+            return StoreError(f"store {where} is not a readable filrouge store ({msg})")
+        lost = (isinstance(exc, DBAPIError) and exc.connection_invalidated) or any(
+            w in low for w in ("terminating connection", "server closed the connection", "connection refused",
+                               "connection failed", "connection is closed", "consuming input failed",
+                               "the connection is lost", "shutting down", "is starting up", "in recovery"))
+        if lost:
+            return StoreError(f"lost the connection to store {where} while {doing} ({msg}); what was committed "
+                              "is kept: run the same command again to finish")
+        return StoreError(f"store {where}: error while {doing}: {msg}")
+
+    @contextmanager
+    def _read(self, doing: str = "reading") -> Iterator[Connection]:
+        """A connection for reading: one snapshot on SQLite, statement by statement on PostgreSQL."""
         try:
             with self.engine.connect() as conn:
-                row = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).first()
-        except OperationalError as exc:
-            if "no such table" in str(exc) or "does not exist" in str(exc):
-                return 0
-            raise StoreError(f"cannot open store {self._safe_url()}: {exc.orig}") from None
+                yield conn
         except SQLAlchemyError as exc:
-            if "does not exist" in str(exc):
-                return 0
-            raise StoreError(f"cannot open store {self._safe_url()}: {exc}") from None
+            raise self._error(exc, doing) from None
+
+    @contextmanager
+    def _write(self, doing: str = "writing", *, lock: bool = True) -> Iterator[Connection]:
+        """One write transaction holding the store's write lock (``lock``: on PostgreSQL; an
+        SQLite writer always holds the file's)."""
+        try:
+            with self.engine.connect() as conn:
+                conn.execution_options(filrouge_write=True)
+                with conn.begin():
+                    if lock and conn.dialect.name == "postgresql":
+                        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITE_LOCK_KEY})
+                    yield conn
+        except SQLAlchemyError as exc:
+            raise self._error(exc, doing) from None
+
+    def _insert_new(self, conn: Connection, table: Any, key: str, **values: Any) -> bool:
+        """INSERT ... ON CONFLICT (key) DO NOTHING in the store's dialect; True when inserted."""
+        ins = pg_insert(table) if self.dialect == "postgresql" else sqlite_insert(table)
+        stmt = ins.values(**values).on_conflict_do_nothing(index_elements=[key]).returning(table.c[key])
+        return conn.execute(stmt).first() is not None
+
+    # ---- schema ----------------------------------------------------------------------
+    @staticmethod
+    def _version_in(conn: Connection) -> int:
+        if not inspect(conn).has_table("meta"):
+            return 0
+        row = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).first()
         return int(row[0]) if row else 0
 
+    def version(self) -> int:
+        with self._read("opening it") as conn:
+            return self._version_in(conn)
+
     def migrate(self) -> int:
+        """Bring the schema up to date; runs opening the same new store at once migrate it once."""
         current = self.version()
         if current > SCHEMA_VERSION:
             raise StoreError(f"store {self._safe_url()} has schema {current}, newer than this filrouge "
@@ -98,13 +190,14 @@ class Store:
         for version, _desc, fn in MIGRATIONS:
             if version <= current:
                 continue
-            try:
-                with self.engine.begin() as conn:
-                    fn(conn)
-                    conn.execute(meta.delete().where(meta.c.key == "schema_version"))
-                    conn.execute(insert(meta).values(key="schema_version", value=str(version)))
-            except SQLAlchemyError as exc:
-                raise StoreError(f"migration {version} failed on {self._safe_url()}: {exc}") from None
+            with self._write(f"migrating the schema to version {version}") as conn:
+                current = self._version_in(conn)  # another run may have done it meanwhile
+                if version <= current:
+                    continue
+                fn(conn)
+                conn.execute(meta.delete().where(meta.c.key == "schema_version"))
+                conn.execute(insert(meta).values(key="schema_version", value=str(version)))
+                current = version
         return SCHEMA_VERSION
 
     def _safe_url(self) -> str:
@@ -115,36 +208,45 @@ class Store:
         ids = list(ids)
         if not ids:
             return set()
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             return set(conn.scalars(select(documents.c.id).where(documents.c.id.in_(ids))))
 
     def add_origins(self, pairs: Iterable[tuple[str, str]]) -> int:
-        """Record that a known document was also seen at ``origin``; returns how many were new."""
+        """Record that a document was also seen at ``origin``; returns how many were new. The
+        origin of a document not stored yet (its first copy is in the batch being built) is
+        kept and written with that document."""
         pairs = list(pairs)
+        if not pairs:
+            return 0
         added = 0
-        with self.engine.begin() as conn:
+        with self._write("recording origins", lock=False) as conn:
+            stored = set(conn.scalars(select(documents.c.id).where(documents.c.id.in_({d for d, _o in pairs}))))
             for doc_id, origin in pairs:
-                exists = conn.execute(select(origins.c.origin).where(origins.c.origin == origin)).first()
-                if not exists:
-                    conn.execute(insert(origins).values(origin=origin, doc_id=doc_id))
-                    added += 1
+                if doc_id not in stored:
+                    self._pending_origins.setdefault(origin, doc_id)
+                    continue
+                added += self._insert_new(conn, origins, "origin", origin=origin, doc_id=doc_id)
         return added
 
-    def write_batch(self, parsed: list[ParsedDocument], links: dict[str, tuple[str | None, float | None]]) -> None:
-        """Store a batch in one transaction. ``links``: doc id -> (duplicate_of, similarity),
-        for new documents and for stored ones whose original changed."""
+    def write_batch(self, parsed: list[ParsedDocument],
+                    links: dict[str, tuple[str | None, float | None]]) -> list[str]:
+        """Store a batch in one transaction; returns the ids it added. ``links``: doc id ->
+        (duplicate_of, similarity), for new documents and for stored ones whose original
+        changed, as the run's duplicate index (loaded by :meth:`signatures`) saw them. A
+        document another run stored first is not written again (its origin is recorded), and
+        links are settled against what other runs wrote meanwhile (:mod:`.links`)."""
         now = datetime.now(UTC).isoformat(timespec="seconds")
-        with self.engine.begin() as conn:
+        added: list[str] = []
+        with self._write("storing a batch") as conn:
+            self._links.catch_up(conn)
             seq = conn.execute(select(func.coalesce(func.max(documents.c.seq), 0))).scalar_one()
+            new_hashes: dict[str, bytes] = {}
             for p in parsed:
                 d = p.doc
                 doc_id = d.content_hash
-                if conn.execute(select(documents.c.id).where(documents.c.id == doc_id)).first():
-                    continue
-                seq += 1
-                dup, sim = links.get(doc_id, (None, None))
-                conn.execute(insert(documents).values(
-                    id=doc_id, seq=seq, origin=d.origin, kind=d.kind, url=d.url, source=d.source,
+                _dup, sim = links.get(doc_id, (None, None))
+                inserted = self._insert_new(
+                    conn, documents, "id", id=doc_id, seq=seq + 1, origin=d.origin, kind=d.kind, url=d.url, source=d.source,
                     title=d.title, published=d.published, published_basis=d.published_basis,
                     language=d.language, word_count=d.word_count, body=d.body,
                     comments=json.dumps(list(d.comments), ensure_ascii=False),
@@ -152,8 +254,13 @@ class Store:
                     flags=json.dumps(list(d.flags), ensure_ascii=False),
                     paragraphs=json.dumps(d.to_json()["paragraphs"], ensure_ascii=False),
                     duplicate_of=None, similarity=sim, minhash=p.minhash, ingested_at=now,
-                ))
-                conn.execute(insert(origins).values(origin=d.origin, doc_id=doc_id))
+                )
+                self._insert_new(conn, origins, "origin", origin=d.origin, doc_id=doc_id)
+                if not inserted:  # another run stored it first: its analyses are those
+                    continue
+                seq += 1
+                added.append(doc_id)
+                new_hashes[doc_id] = p.minhash or b""
                 if p.sentences:
                     conn.execute(insert(sentences), [
                         {"doc_id": doc_id, "idx": s.index, "start": s.start, "end": s.end, "text": s.text,
@@ -170,32 +277,54 @@ class Store:
                     ])
                 _insert_facts(conn, doc_id, p.facts)
                 _insert_votes(conn, doc_id, p.votes)
+            present = {p.doc.content_hash for p in parsed}
+            for origin, doc_id in list(self._pending_origins.items()):
+                if doc_id in present:
+                    self._insert_new(conn, origins, "origin", origin=origin, doc_id=doc_id)
+                    del self._pending_origins[origin]
             # links last: every document they name now exists
-            for doc_id, (dup, sim) in links.items():
-                conn.execute(update(documents).where(documents.c.id == doc_id)
-                             .values(duplicate_of=dup, similarity=sim))
+            self._links.apply(conn, links, new_hashes)
+            self._links.wrote(seq)
+        return added
 
     def replace_facts(self, doc_id: str, new: Iterable[Fact],
-                      votes: Iterable[tuple[str, float, float, str | None]] | None = None) -> None:
+                      votes: Iterable[tuple[str, float, float, str | None]] | None = None) -> bool:
         """The facts (and, when given, the name votes) of one stored document, replaced in
-        one transaction (``filrouge extract``, settling name types after an ingest)."""
-        with self.engine.begin() as conn:
+        one transaction (``filrouge extract``, settling name types after an ingest).
+
+        With ``votes``, the facts were read with the store-wide votes of the last
+        :meth:`name_votes` call. If another run has since stored articles voting on one of
+        this article's names, those votes are stale: nothing is written and False is
+        returned (that run settles the names after its last batch, with every vote)."""
+        new = tuple(new)
+        votes = None if votes is None else tuple(votes)
+        with self._write("replacing the facts of an article") as conn:
+            if votes and self._votes_seq is not None:
+                keys = list({k[:200] for k, *_rest in votes})
+                newer = conn.execute(
+                    select(name_votes.c.doc_id).join(documents, documents.c.id == name_votes.c.doc_id)
+                    .where(documents.c.seq > self._votes_seq, name_votes.c.key.in_(keys)).limit(1)).first()
+                if newer is not None:
+                    return False
             conn.execute(facts.delete().where(facts.c.doc_id == doc_id))
-            _insert_facts(conn, doc_id, tuple(new))
+            _insert_facts(conn, doc_id, new)
             if votes is not None:
                 conn.execute(name_votes.delete().where(name_votes.c.doc_id == doc_id))
-                _insert_votes(conn, doc_id, tuple(votes))
+                _insert_votes(conn, doc_id, votes)
+        return True
 
     def name_votes(self) -> dict[str, tuple[float, float]]:
         """Store-wide evidence per name key: (person votes, organisation votes)."""
-        with self.engine.connect() as conn:
+        with self._read() as conn:
+            # read first: a vote stored after it only makes replace_facts more careful
+            self._votes_seq = conn.execute(select(func.coalesce(func.max(documents.c.seq), 0))).scalar_one()
             rows = conn.execute(select(name_votes.c.key, func.sum(name_votes.c.per), func.sum(name_votes.c.org))
                                 .group_by(name_votes.c.key)).all()
         return {k: (float(p), float(o)) for k, p, o in rows}
 
     def vote_rows(self) -> list[tuple[str, str, str | None]]:
         """(document, name key, type its facts were extracted with) for every stored vote."""
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             return [tuple(r) for r in conn.execute(select(name_votes.c.doc_id, name_votes.c.key, name_votes.c.used))]
 
     # ---- reading ---------------------------------------------------------------------
@@ -205,7 +334,7 @@ class Store:
         q = select(documents.c.id, documents.c.body, documents.c.published).order_by(documents.c.seq)
         if ids is not None:
             q = q.where(documents.c.id.in_(list(ids)))
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             docs = conn.execute(q).all()
         for doc_id, body, published in docs:
             sents = tuple(
@@ -224,7 +353,7 @@ class Store:
              .join(sentences, (sentences.c.doc_id == facts.c.doc_id) & (sentences.c.idx == facts.c.sentence_idx),
                    isouter=True)
              .order_by(documents.c.seq, facts.c.id))
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             out = []
             for r in conn.execute(q).mappings():
                 d = dict(r)
@@ -235,12 +364,16 @@ class Store:
 
     def entity_names(self) -> list[tuple[str, str]]:
         """(text, label) of every entity mention, for typing names across articles."""
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             return [(t, lab) for t, lab in conn.execute(select(entities.c.text, entities.c.label))]
 
     def signatures(self) -> Iterator[tuple[str, int, str | None, str | None, bytes]]:
-        """(id, seq, published, duplicate_of, minhash) of every stored document."""
-        with self.engine.connect() as conn:
+        """(id, seq, published, duplicate_of, minhash) of every stored document: what a run's
+        duplicate index starts from. Links written later are settled against the documents
+        other runs store after this read (:mod:`.links`)."""
+        with self._read("reading signatures") as conn:
+            # first: a document committed between the two reads is only compared twice
+            self._links.start(conn.execute(select(func.coalesce(func.max(documents.c.seq), 0))).scalar_one())
             rows = conn.execute(select(documents.c.id, documents.c.seq, documents.c.published,
                                        documents.c.duplicate_of, documents.c.minhash))
             for r in rows:
@@ -256,11 +389,11 @@ class Store:
             q = q.where(documents.c.id.in_(list(ids)))
         if limit is not None:
             q = q.limit(limit)
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             return [DocRow(*r) for r in conn.execute(q)]
 
     def document(self, doc_id: str) -> dict[str, Any] | None:
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             row = conn.execute(select(documents).where(
                 (documents.c.id == doc_id) | (documents.c.id.like(f"{doc_id}%")))).mappings().first()
         if row is None:
@@ -275,7 +408,7 @@ class Store:
         """Clean bodies of the given documents (id -> body)."""
         ids = list(ids)
         out: dict[str, str] = {}
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             for i in range(0, len(ids), 500):
                 q = select(documents.c.id, documents.c.body).where(documents.c.id.in_(ids[i:i + 500]))
                 out.update({r[0]: r[1] for r in conn.execute(q)})
@@ -283,7 +416,7 @@ class Store:
 
     def article_texts(self) -> dict[str, dict[str, Any]]:
         """Every document's clean body, removed parts and comment count (the report's article view)."""
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             rows = conn.execute(select(documents.c.id, documents.c.body, documents.c.removed, documents.c.comments)
                                 .order_by(documents.c.seq))
             return {r[0]: {"body": r[1], "removed": json.loads(r[2]), "comments": len(json.loads(r[3]))}
@@ -291,7 +424,7 @@ class Store:
 
     def state(self) -> tuple[int, int, int]:
         """(documents, facts, highest sequence number): changes whenever the store does."""
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             n = conn.execute(select(func.count(), func.coalesce(func.max(documents.c.seq), 0))
                              .select_from(documents)).one()
             f = conn.execute(select(func.count(), func.coalesce(func.max(facts.c.id), 0))
@@ -301,24 +434,24 @@ class Store:
     def count(self, table: str = "documents") -> int:
         tbl = {"documents": documents, "sentences": sentences, "entities": entities, "origins": origins,
                "facts": facts}[table]
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             return conn.execute(select(func.count()).select_from(tbl)).scalar_one()
 
     def sentences_of(self, doc_id: str) -> list[dict[str, Any]]:
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             rows = conn.execute(select(sentences).where(sentences.c.doc_id == doc_id)
                                 .order_by(sentences.c.idx)).mappings()
             return [dict(r) | {"tokens": json.loads(r["tokens"])} for r in rows]
 
     def entities_of(self, doc_id: str) -> list[dict[str, Any]]:
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             rows = conn.execute(select(entities).where(entities.c.doc_id == doc_id)
                                 .order_by(entities.c.start)).mappings()
             return [dict(r) for r in rows]
 
     def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
         """Full-text search over sentences (FTS5 on SQLite, tsvector on PostgreSQL)."""
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             if self.dialect == "sqlite":
                 terms = " ".join('"' + t.replace('"', '""') + '"' for t in query.split())
                 if not terms:
@@ -359,6 +492,4 @@ def _insert_votes(conn: Any, doc_id: str, items: tuple[tuple[str, float, float, 
 
 
 def _sentence_of(starts: list[int], offset: int) -> int:
-    import bisect
-
     return max(0, bisect.bisect_right(starts, offset) - 1)
