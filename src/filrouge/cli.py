@@ -67,22 +67,39 @@ def ingest(
     manifest: Annotated[Optional[Path], typer.Option("--manifest", help="CSV or JSONL keyed by "
                         "'path' giving url, published, source, title.")] = None,
     db: DbOption = None,
+    workers: Annotated[Optional[int], typer.Option("--workers", "-w", min=1, help="Processes that clean, "
+                       "parse and extract (1: in this process). Default: the machine's cores, fewer for a "
+                       "small input (one per batch of articles); with --executor ray: the cluster's CPUs.",
+                       show_default=False)] = None,
+    executor: Annotated[str, typer.Option("--executor", help="local (this machine's processes) or ray "
+                        "(Ray Data actors; pip install 'filrouge[ray]').")] = "local",
+    ray_address: Annotated[Optional[str], typer.Option("--ray-address", help="Ray cluster to join "
+                           "(ray://host:10001 or host:6379); default: $RAY_ADDRESS, else a local Ray.",
+                           show_default=False)] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
     json_out: JsonOption = False,
 ) -> None:
     """Store articles: clean, parse and de-duplicate them. Re-ingesting changes nothing."""
+    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from .config import Settings
+    from .executors import default_workers, make_executor, require_ray
     from .ingest.manifest import load_manifest
     from .pipeline import Components, IngestRun
     from .store.repository import Store
 
+    if executor not in ("local", "ray"):
+        _fail(f"unknown executor {executor!r}: local or ray")
+    if ray_address and executor != "ray":
+        _fail("--ray-address needs --executor ray")
     try:
+        if executor == "ray":
+            require_ray()
         settings = Settings.from_env(db)
         store = Store(settings.db_url)
     except FilrougeError as exc:
-        _fail(str(exc))
+        _fail(escape(str(exc)))
     man = None
     problems_early = []
     if manifest is not None:
@@ -97,14 +114,25 @@ def ingest(
 
     for p in problems_early:
         show_problem(p)
+    ex = None
     try:
-        if not quiet and not json_out:
-            with err.status("loading language model…"):
-                components = Components(settings)
-        else:
-            components = Components(settings)
-        run = IngestRun(settings, store, components, man, on_problem=show_problem)
+        run = IngestRun(settings, store, None, man, on_problem=show_problem)
         files = run.list_files(paths)
+        if executor == "local" and workers is None:
+            # a worker process costs a model load: one per batch of articles at most
+            size = sum(f.stat().st_size for f, _k in files if f.is_file())
+            batches = max(len(files) / settings.batch_size, size / (settings.batch_size * 8192))
+            workers = max(1, min(default_workers(), int(batches)))
+        components = None
+        if executor == "local" and workers == 1:
+            if not quiet and not json_out:
+                with err.status("loading language model…"):
+                    components = Components(settings)
+            else:
+                components = Components(settings)
+        ex = make_executor(settings, executor=executor, workers=workers,
+                           ray_address=ray_address or None, components=components)
+        run.executor = ex
         if quiet or json_out or not sys.stderr.isatty():
             report = run.run(paths, files)
         else:
@@ -113,10 +141,11 @@ def ingest(
                 task = bar.add_task("ingest", total=len(files))
                 run.on_file = lambda _p: bar.advance(task)
                 report = run.run(paths, files)
-    except StoreError as exc:
-        _fail(str(exc))
-    except FilrougeError as exc:
-        _fail(str(exc))
+    except FilrougeError as exc:  # StoreError included
+        _fail(escape(str(exc)))
+    finally:
+        if ex is not None:
+            ex.close()
     report.problems[:0] = problems_early
     if json_out:
         _print_json(report.to_json())

@@ -1,0 +1,60 @@
+"""--executor ray: the same stages as Ray Data tasks give the store the local executor gives;
+without ray installed, one clear line and exit code 2."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from filrouge.cli import app
+from filrouge.config import Settings
+from filrouge.ingest.manifest import load_manifest
+from filrouge.pipeline import IngestRun
+from filrouge.store.repository import Store
+
+from conftest import ROOT
+from test_workers import snapshot
+
+EXAMPLES = ROOT / "examples"
+
+
+def test_missing_ray_is_one_line_and_exit_2(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "ray", None)  # import ray -> ImportError
+    res = CliRunner().invoke(app, ["ingest", str(EXAMPLES), "--db", str(tmp_path / "x.db"), "--executor", "ray"])
+    assert res.exit_code == 2
+    assert "ray is not installed: pip install 'filrouge[ray]'" in res.output
+    assert "Traceback" not in res.output and len(res.output.strip().splitlines()) == 1
+
+
+@pytest.fixture(scope="module")
+def local_ray():
+    ray = pytest.importorskip("ray", reason="ray is not installed (pip install 'filrouge[ray]')")
+    pytest.importorskip("ray.data")
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    yield ray
+    ray.shutdown()
+
+
+@pytest.mark.slow
+def test_ray_gives_the_store_of_the_local_executor(tmp_path, components, local_ray):
+    from filrouge.executors import RayExecutor
+
+    man = load_manifest(EXAMPLES / "manifest.csv")
+    local_url, ray_url = f"sqlite:///{tmp_path / 'local.db'}", f"sqlite:///{tmp_path / 'ray.db'}"
+    IngestRun(Settings(db_url=local_url), Store(local_url), components, man).run([EXAMPLES])
+    # small batches so that both actors work and the settle pass has articles to read again
+    settings = Settings(db_url=ray_url, batch_size=3)
+    ex = RayExecutor(settings, workers=2)
+    rep = IngestRun(settings, Store(ray_url), None, man, executor=ex).run([EXAMPLES])
+    ex.close()
+    assert rep.stored == 12 and not rep.problems and len(rep.worker_peak_rss_mb) == 2
+    one, other = snapshot(local_url), snapshot(ray_url)
+    for key in ("documents", "facts", "votes", "name_votes"):
+        assert one[key] == other[key], key
+    # a re-run over the same files stores nothing and reads nothing again
+    ex = RayExecutor(settings, workers=2)
+    again = IngestRun(settings, Store(ray_url), None, man, executor=ex).run([EXAMPLES])
+    ex.close()
+    assert again.stored == 0 and again.unchanged == 12 and again.reextracted == 0
