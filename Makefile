@@ -14,6 +14,11 @@ $(BIN)/.installed: requirements.lock pyproject.toml
 	$(BIN)/pip install -q --no-deps -e .
 	@touch $@
 
+# the optional Ray executor (about 500 MB installed): for the tests, not for the demo
+$(BIN)/.installed-ray: $(BIN)/.installed requirements-ray.lock
+	$(BIN)/pip install -q -r requirements-ray.lock
+	@touch $@
+
 install: $(BIN)/.installed
 
 demo: $(BIN)/.installed
@@ -26,7 +31,7 @@ demo: $(BIN)/.installed
 	$(BIN)/filrouge report --db $(DB) --out story.html
 	@echo "open story.html in a browser, or run: $(BIN)/filrouge serve --db $(DB)"
 
-test: $(BIN)/.installed
+test: $(BIN)/.installed $(BIN)/.installed-ray
 	$(BIN)/python -m pytest
 
 bench: $(BIN)/.installed
