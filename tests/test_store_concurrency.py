@@ -252,7 +252,7 @@ def _no_traceback(err: str) -> None:
 
 # ---- two writers -------------------------------------------------------------------------
 def _two_writers(db: str, corpus: dict[str, Path]) -> list[dict[str, Any]]:
-    Store(db).close()  # both runs would migrate the new store at once otherwise (tested below)
+    # a new store: the two runs open (and migrate) it at the same moment
     a = _ingest_proc(db, [corpus["shared"], corpus["one"]])
     b = _ingest_proc(db, [corpus["shared"], corpus["two"]])
     reports = []

@@ -86,7 +86,11 @@ def _first_line(exc: BaseException) -> str:
 
 
 class Store:
-    """Documents, sentences and entities; created and migrated on open."""
+    """Documents, sentences, entities, facts and name votes; created and migrated on open.
+
+    ``busy_timeout``: how long an SQLite writer waits for another one's transaction (30 s);
+    ``near_duplicate_threshold``: the one the runs' duplicate indexes use (Settings' default),
+    to link copies across concurrent writers."""
 
     def __init__(self, url: str, *, migrate: bool = True, busy_timeout: float | None = None,
                  near_duplicate_threshold: float = 0.5) -> None:
@@ -105,7 +109,7 @@ class Store:
             event.listen(self.engine, "begin", _sqlite_begin)
         # duplicate links against what other writers commit while this one runs
         self._links = Links(near_duplicate_threshold)
-        # origins of documents not stored yet (seen twice in one batch): written with them
+        # origins of documents not stored yet (seen again before their batch is written)
         self._pending_origins: dict[str, str] = {}
         # highest sequence number when the name votes were last read (see replace_facts)
         self._votes_seq: int | None = None
