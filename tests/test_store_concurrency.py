@@ -119,7 +119,7 @@ def _cli(*args: str) -> list[str]:
 
 
 def _ingest_proc(db: str, paths: list[Path]) -> subprocess.Popen[str]:
-    return subprocess.Popen(_cli("ingest", *map(str, paths), "--db", db, "--json"), env=_env(), text=True,
+    return subprocess.Popen(_cli("ingest", *map(str, paths), "--db", db, "--json", "--workers", "1"), env=_env(), text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
