@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -36,6 +37,7 @@ class InProcessExecutor:
 
 # ---- local processes -------------------------------------------------------------------
 
+_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 _PROCESS_WORKER: Worker | None = None  # one per pool process, set by its initializer
 
 
@@ -85,6 +87,10 @@ class ProcessExecutor:
     @property
     def pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
+            # one core per worker: no BLAS/OpenMP thread pools fighting over the cores (Ray does
+            # the same); read by the worker processes when they load numpy, unless set already
+            for var in _THREAD_VARS:
+                os.environ.setdefault(var, "1")
             ctx = multiprocessing.get_context(self.start_method)
             self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_init_process,
                                              initargs=(self.settings,))
