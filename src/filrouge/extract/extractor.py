@@ -579,13 +579,15 @@ class Extractor:
             return {"date": t.interval_start, "date_end": t.interval_end, "granularity": _gran(t),
                     "date_text": t.text, "date_basis": "text"}
         if self.lex.same_time_re.search(st.low):
-            prev = [f for f in earlier if f.date and f.date_basis in ("text", "context") and si - 2 <= f.sentence < si]
+            prev = [f for f in earlier if f.date and f.date_basis in ("text", "context") and si - 2 <= f.sentence < si
+                    and f.modality != "plan"]
             if prev:
                 p = prev[-1]
                 return {"date": p.date, "date_end": p.date_end, "granularity": p.granularity,
                         "date_text": p.date_text, "date_basis": "context"}
+        # (a planned day, "quittera le 31 décembre", is not the day of what the article tells next)
         recent = [f for f in earlier if f.date and f.date_basis in ("text", "context") and si - 6 <= f.sentence < si
-                  and f.granularity == "day" and (ctx.latest is None or f.date <= ctx.latest)]
+                  and f.granularity == "day" and f.modality != "plan" and (ctx.latest is None or f.date <= ctx.latest)]
         if recent and not ctx.in_quote(tok.start):
             p = recent[-1]  # the story told so far in this article is about that day
             return {"date": p.date, "date_end": p.date_end, "granularity": p.granularity,

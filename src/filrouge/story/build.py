@@ -96,6 +96,18 @@ class Event:
         }
 
 
+def _narrow_to_report_day(ev: Event) -> None:
+    """An event the texts date only by a month or a year, reported as news by an article of a
+    known day inside that period ("X laisse sa place à Y" in a page of 25 February, "en février"
+    elsewhere): dated by the earliest such report, marked as estimated from the publication."""
+    lo, hi = ev.date or "", ev.date_end or ev.date or ""
+    reports = sorted(f["date"] for f in ev.facts if f["date_basis"] == "published" and f["granularity"] == "day"
+                     and f["date"] and lo <= f["date"] <= hi)
+    if reports:
+        ev.date = ev.date_end = reports[0]
+        ev.granularity, ev.date_basis = "day", "published"
+
+
 class Story:
     def __init__(self, facts: list[dict[str, Any]], resolver: Resolver, lex: Lexicon | None = None) -> None:
         self.lex = lex or load_lexicon("fr")
@@ -181,6 +193,8 @@ class Story:
                 ev.date, ev.date_end = best, days[best][0]["date_end"]
                 ev.granularity = days[best][0]["granularity"]
                 ev.date_basis = "text" if any(f["date_basis"] == "text" for f in days[best]) else "context"
+                if ev.granularity != "day":
+                    _narrow_to_report_day(ev)
                 for d in ranked[1:]:
                     # a day only guessed from context does not contradict a stated one
                     if ev.granularity != "day" or not _textual(days[d]):

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
+from ..clean.dates import url_dates
 from .tagger import TimeTagger, _alt, _time_data
 
 Basis = Literal["published", "dateline", "text", "url", "inferred"]
@@ -100,27 +101,6 @@ class _Finder:
         d = 1 if g["d"].lower() == "1er" else int(g["d"])
         mo = self.tagger.months[g["m"].lower()]
         return (int(g["y"]) if g.get("y") else None), mo, d
-
-
-_URL_DAY = (
-    re.compile(r"(?<!\d)((?:19|20)\d{2})[/_-](0[1-9]|1[0-2])[/_-](0[1-9]|[12]\d|3[01])(?!\d)"),
-    # /20210315/, -20210315-, _AN-202112120049 (a day then a time)
-    re.compile(r"(?<![\dA-Za-z])((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?:\d{4})?(?!\d)"),
-)
-_URL_MONTH = re.compile(r"/((?:19|20)\d{2})/(0[1-9]|1[0-2])/")
-
-
-def url_dates(url: str) -> tuple[list[date], list[tuple[int, int]]]:
-    """Days and months written in a URL (path and query, not the host)."""
-    path = re.sub(r"^[a-z]+://[^/]+", "", url, flags=re.I)
-    days: list[date] = []
-    for rx in _URL_DAY:
-        for m in rx.finditer(path):
-            d = _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-            if d and d not in days:
-                days.append(d)
-    months = [(int(m.group(1)), int(m.group(2))) for m in _URL_MONTH.finditer(path)]
-    return days, months
 
 
 def _resolve_year(y: int | None, mo: int, d: int, coarse: Anchor | None, latest: date | None) -> date | None:
