@@ -36,6 +36,8 @@ _PARTICIPLE = (("ées", "er"), ("és", "er"), ("ée", "er"), ("é", "er"), ("ies
                ("ie", "ir"), ("i", "ir"), ("ues", "re"), ("us", "re"), ("ue", "re"), ("u", "re"))
 _STOP_DEPS = frozenset({"acl:relcl", "acl", "advcl", "parataxis", "ccomp", "csubj", "punct"})
 _EXITS = frozenset({"dismissal", "resignation", "removal", "departure"})
+# what comes between "laisse sa place [de directeur général]" and the successor's name
+_TO_SUCCESSOR = re.compile(r"(?:^|\s)(?:à|au profit d[e'’])\s*(?:m\.|mme|\w+ )?$")
 _ROLE_INTRO = re.compile(r"(?:en tant que|comme|poste de|fonctions de|au poste|titre de)\s*(?:l'|le |la )?$")
 _PLURAL_BEFORE = re.compile(r"(?:les|des|nouveaux|nouvelles|autres|aux)\s+$")
 
@@ -48,6 +50,7 @@ class _Sent:
     low: str  # normalised sentence text
     mentions: list[Mention] = field(default_factory=list)
     roles: list[tuple[int, int, str, str]] = field(default_factory=list)  # role nouns: start, end, label, surface
+    phrase_end: dict[int, int] = field(default_factory=dict)  # a trigger phrase's first token -> its last
 
     def tok_at(self, offset: int) -> int | None:
         for i, t in enumerate(self.toks):
@@ -288,8 +291,10 @@ class Extractor:
         """(token index, event type, phrase) for every trigger of the sentence."""
         lex = self.lex
         found: dict[int, tuple[str, str | None]] = {}
-        for i, phrase in _phrase_hits(st, lex.phrase_types):
-            found.setdefault(i, (lex.phrase_types[phrase], phrase))
+        for i, phrase, last in _phrase_hits(st, lex.phrase_types):
+            if i not in found:
+                found[i] = (lex.phrase_types[phrase], phrase)
+                st.phrase_end[i] = last
         for i, t in enumerate(st.toks):
             if i in found or t.pos not in ("VERB", "NOUN", "ADJ", "AUX"):
                 continue
@@ -332,7 +337,7 @@ class Extractor:
             others: list[Mention] = []  # the person replaced, in a succession
             phrase_toks = set()
             if phrase:
-                phrase_toks = set(range(i, i + len(_words(phrase))))
+                phrase_toks = set(range(i, st.phrase_end.get(i, i + len(_words(phrase)) - 1) + 1))
             nominal = tok.pos == "NOUN" and (not phrase or etype in ("removal", "dismissal"))
             if etype == "investment":
                 continue  # read with its amount by _numbers
@@ -362,7 +367,9 @@ class Extractor:
             elif phrase and etype == "appointment" and phrase in lex.yielding_phrases:
                 # "Y laisse sa place à X": X arrives, Y leaves
                 last = st.toks[max(phrase_toks)]
-                after = [m for m in st.mentions if m.kind == "PER" and m.start >= last.start]
+                after = [m for m in st.mentions if m.kind == "PER" and m.start >= last.end
+                         and len(ctx.body[last.end:m.start]) <= 80
+                         and _TO_SUCCESSOR.search(norm(ctx.body[last.end:m.start]))]
                 persons = after[:1]
                 p = ctx.subject_person(si, i)
                 others = [p] if p else []
@@ -404,7 +411,8 @@ class Extractor:
                         if st.toks[c].pos == "PRON":
                             if norm(st.toks[c].lemma) not in lex.person_pronouns:
                                 continue
-                            p = ctx.resolve_pronoun(si, st.toks[c].start, relative_head=tok.head if norm(st.toks[c].lemma) == "qui" else None)
+                            p = ctx.resolve_pronoun(si, st.toks[c].start, relative_head=tok.head if norm(st.toks[c].lemma) == "qui" else None,
+                                                    subject=st.toks[c].dep.startswith("nsubj"))
                             if p:
                                 persons.append(p)
                         else:
@@ -415,6 +423,11 @@ class Extractor:
                         if before and not any(t.pos == "VERB" and before[-1].end <= t.start < tok.start
                                               for t in st.toks):
                             persons = [before[-1]]
+                    if not persons and pat_idx is subj and "VerbForm=Inf" in tok.morph and 0 <= tok.head < len(st.toks) \
+                            and tok.head != i and st.toks[tok.head].pos == "VERB":
+                        # "il a accepté de reprendre la tête": the subject of the verb it completes
+                        p = ctx.subject_person(si, tok.head)
+                        persons = [p] if p else []
                     ag_m = st.span_mentions(sum((st.subtree(c) for c in ag_idx), []), "ORG")
                     org = ag_m[0] if ag_m else None
                     if org is None:
@@ -426,8 +439,10 @@ class Extractor:
             if etype in lex.person_events and not persons:
                 continue
             modality, negated = self._modality(ctx, si, i)
-            if etype == "return" and not self._is_return(ctx, si, i, persons, earlier):
-                continue
+            if etype == "return" and not self._is_return(ctx, si, i, persons, earlier, phrase):
+                if phrase not in lex.takeover_phrases:
+                    continue
+                etype = "appointment"  # "reprend la tête de Y" with no sign of an earlier term
             role_label, role_surface, interim = None, None, False
             sub_spans = [(st.toks[j].start, st.toks[j].end) for j in st.subtree(i)]
             rspans = [r for r in st.roles if r[0] >= tok.start
@@ -438,6 +453,8 @@ class Extractor:
                 role_label, role_surface = rspans[0][2], rspans[0][3]
                 # "nommé directeur général d'Y": the organisation of the post named
                 org = _post_org(ctx.body, st, rspans[0][1])[1] or org
+            if org is not None and self._descriptor(ctx, org):
+                org = None  # "reprend la tête de la firme de Burbank": the company is told by context
             interim = bool(lex.interim_re.search(norm(ctx.body[tok.start:min(st.s.end, tok.end + 90)])))
             date_info = self._date(ctx, si, i, earlier + out)
             for p in persons or [None]:
@@ -450,7 +467,8 @@ class Extractor:
                         if role_label is None and etype in _EXITS | {"return"}:
                             role_label, role_surface = own[0].role, own[0].role_surface
                 if o_name is None and etype not in lex.explicit_org:
-                    sent_orgs = {m.key: m for m in st.mentions if m.kind == "ORG" and m.start not in ctx.former_orgs}
+                    sent_orgs = {m.key: m for m in st.mentions if m.kind == "ORG" and m.start not in ctx.former_orgs
+                                 and not self._descriptor(ctx, m)}
                     if len(sent_orgs) == 1 and etype != "hire":
                         o_name = next(iter(sent_orgs.values())).text
                     elif p is not None:
@@ -473,16 +491,37 @@ class Extractor:
                                     **date_info))
         return out
 
-    def _is_return(self, ctx: _DocContext, si: int, i: int, persons: list[Mention], earlier: list[Fact]) -> bool:
-        """A return to a post, not a visit: a post named, or an earlier exit, and no purpose clause."""
+    def _descriptor(self, ctx: _DocContext, m: Mention) -> bool:
+        """A name standing for the company ("la firme de Burbank"), not the company's name."""
+        return bool(self.lex.descriptor_re.search(norm(ctx.body[max(0, m.start - 30):m.start])))
+
+    def _is_return(self, ctx: _DocContext, si: int, i: int, persons: list[Mention], earlier: list[Fact],
+                   phrase: str | None = None) -> bool:
+        """A return to a post, not a visit: a post named, or an earlier exit, and no purpose clause.
+        A takeover ("reprend la tête de Y") is a return only when the article says the person was
+        there before: an earlier exit, return or former title of theirs, or "de nouveau", "qu'il
+        avait quitté" in the sentence."""
         st = ctx.sents[si]
         tok = st.toks[i]
         lemma = norm(tok.lemma)
+        if phrase in self.lex.takeover_phrases:
+            names = {p.key for p in persons}
+            before = any(f.person and person_key(f.person) in names and (
+                f.type in _EXITS or f.type == "return" or (f.type == "role" and f.detail.get("former")))
+                for f in earlier)
+            return before or bool(self.lex.again_re.search(st.low))
         if lemma not in self.lex.events["return"].verbs | self.lex.events["return"].nouns:
             return True  # "réintégrer", "reprendre son poste": unambiguous
+        window = norm(ctx.body[tok.end:min(st.s.end, tok.end + 80)])
+        if lemma == "rappeler":
+            # "Y rappelle son ancien patron X", "X a été rappelé aux commandes"; never "il rappelle que"
+            if self.lex.return_posts_re.search(window):
+                return True
+            obj = sum((st.subtree(c) for c in st.child(i, "obj")), [])
+            return bool(st.span_mentions(obj, "PER")) and any(
+                r[0] > tok.start and any(st.toks[j].start == r[0] for j in obj) for r in st.roles)
         if lemma not in ("revenir", "retour"):
             return True
-        window = norm(ctx.body[tok.end:min(st.s.end, tok.end + 80)])
         purpose = any(re.search(rf"(?<!\w){re.escape(p)}\s+\w+(?:er|ir|re)\b", window) for p in self.lex.purpose)
         if purpose:
             return False
@@ -533,7 +572,7 @@ class Extractor:
             modality = "hypothetical"  # "quant au retour", "un éventuel retour"
         if "VerbForm=Inf" in tok.morph and modality == "stated":
             h = tok.head
-            if 0 <= h < len(st.toks) and h != i and norm(st.toks[h].lemma) not in ("venir", "aller"):
+            if 0 <= h < len(st.toks) and h != i and norm(st.toks[h].lemma) not in lex.implicative:
                 modality = "hypothetical"
         if modality == "stated":
             if any("Tense=Fut" in m for m in morphs) or lex.plan_re.search(st.low):
@@ -556,6 +595,8 @@ class Extractor:
                 continue
             if t.granularity in ("decade", "century"):
                 continue  # "les acquisitions des années 2010": an era, not the day of an event
+            if not t.interval_start:
+                continue  # a duration ("pour deux ans") or a time of day: no day of its own
             idxs = [j for j, k in enumerate(st.toks) if t.start <= k.start < t.end]
             if not idxs:
                 continue
@@ -567,7 +608,10 @@ class Extractor:
             if att != i and att not in anc and 0 <= att < len(st.toks) and st.toks[att].pos == "NOUN" \
                     and any(st.toks[j].pos == "VERB" for j in _path_up(st, att, i)):
                 continue  # the date of a noun in another clause: "sans attendre son remplacement en 2026"
-            if att == i or att in anc or root in sub_i or att in sub_i or root == i:
+            # "X accepte de revenir, a précisé Y dimanche": the day of the incise that reports it
+            incise = 0 <= att < len(st.toks) and att not in anc and norm(st.toks[att].lemma) in self.lex.speech \
+                and (st.toks[att].head in anc or st.toks[att].head == i)
+            if att == i or att in anc or root in sub_i or att in sub_i or root == i or incise:
                 dist = abs(t.start - tok.start)
                 if best is None or dist < best[0]:
                     best = (dist, t)
@@ -580,14 +624,15 @@ class Extractor:
                     "date_text": t.text, "date_basis": "text"}
         if self.lex.same_time_re.search(st.low):
             prev = [f for f in earlier if f.date and f.date_basis in ("text", "context") and si - 2 <= f.sentence < si
-                    and f.modality != "plan"]
+                    and f.modality in ("stated", "reported")]
             if prev:
                 p = prev[-1]
                 return {"date": p.date, "date_end": p.date_end, "granularity": p.granularity,
                         "date_text": p.date_text, "date_basis": "context"}
         # (a planned day, "quittera le 31 décembre", is not the day of what the article tells next)
         recent = [f for f in earlier if f.date and f.date_basis in ("text", "context") and si - 6 <= f.sentence < si
-                  and f.granularity == "day" and f.modality != "plan" and (ctx.latest is None or f.date <= ctx.latest)]
+                  and f.granularity == "day" and f.modality in ("stated", "reported")
+                  and (ctx.latest is None or f.date <= ctx.latest)]
         if recent and not ctx.in_quote(tok.start):
             p = recent[-1]  # the story told so far in this article is about that day
             return {"date": p.date, "date_end": p.date_end, "granularity": p.granularity,
@@ -763,7 +808,8 @@ class _DocContext:
         stated = [f for f in mine if not f.org_inferred]
         return (stated or mine or [None])[-1].org if mine else None
 
-    def resolve_pronoun(self, si: int, offset: int, relative_head: int | None = None) -> Mention | None:
+    def resolve_pronoun(self, si: int, offset: int, relative_head: int | None = None,
+                        subject: bool = False) -> Mention | None:
         st = self.sents[si]
         if relative_head is not None and 0 <= relative_head < len(st.toks):
             h = st.toks[relative_head].head
@@ -777,7 +823,29 @@ class _DocContext:
         for j in range(si - 1, max(-1, si - 3), -1):
             pers = [m for m in self.sents[j].mentions if m.kind == "PER" and not self.in_quote(m.start)]
             if pers:
+                if subject:
+                    # a subject pronoun opening a sentence continues the previous sentence's
+                    # subject ("X a laissé sa place à Y. Il revient ..." is X)
+                    main = self._main_subject(j)
+                    if main is not None and not self.in_quote(main.start):
+                        return main
                 return pers[-1]
+        return None
+
+    def _main_subject(self, si: int) -> Mention | None:
+        """The person the sentence is about: its main verb's subject, else the first person
+        named outside its relative and subordinate clauses."""
+        st = self.sents[si]
+        for i, t in enumerate(st.toks):
+            if t.dep == "ROOT":
+                for c in st.child(i, "nsubj", "nsubj:pass"):
+                    m = st.span_mentions(st.subtree(c), "PER")
+                    if m:
+                        return m[0]
+                main = st.subtree(i, prune=frozenset({"acl:relcl", "advcl", "ccomp", "parataxis", "acl"}))
+                m = st.span_mentions(main, "PER")
+                if m:
+                    return m[0]
         return None
 
     def subject_person(self, si: int, i: int) -> Mention | None:
@@ -800,7 +868,7 @@ class _DocContext:
                         if m:
                             return m[0]
                     if kind == "PER":
-                        return self.resolve_pronoun(si, t.start)
+                        return self.resolve_pronoun(si, t.start, subject=True)
                     continue
                 m = st.span_mentions(st.subtree(c), kind)
                 if m:
@@ -855,18 +923,27 @@ def _words(phrase: str) -> list[str]:
     return re.findall(r"\w+'|[\w.-]+|[^\w\s]", phrase)
 
 
-def _phrase_hits(st: _Sent, phrases: Any) -> list[tuple[int, str]]:
-    """(first token, phrase) where a phrase's words match tokens by form or by lemma:
-    "assurer les fonctions de" matches "assurait les fonctions de"."""
+def _phrase_hits(st: _Sent, phrases: Any) -> list[tuple[int, str, int]]:
+    """(first token, phrase, last token) where a phrase's words match tokens by form or by
+    lemma: "assurer les fonctions de" matches "assurait les fonctions de"; up to two adverbs may
+    come between its words ("reprend finalement cette fonction")."""
     forms = [norm(st.s.text[t.start - st.s.start:t.end - st.s.start]) for t in st.toks]
     lemmas = [norm(t.lemma) for t in st.toks]
     hits = []
     for phrase in phrases:
         words = _words(phrase)
-        n = len(words)
-        for i in range(len(forms) - n + 1):
-            if all(_word_match(words[k], forms[i + k], lemmas[i + k]) for k in range(n)):
-                hits.append((i, phrase))
+        for i in range(len(forms) - len(words) + 1):
+            if not _word_match(words[0], forms[i], lemmas[i]):
+                continue
+            j, skipped = i, 0
+            for w in words[1:]:
+                j += 1
+                while j < len(forms) and skipped < 2 and st.toks[j].pos == "ADV" and not _word_match(w, forms[j], lemmas[j]):
+                    j, skipped = j + 1, skipped + 1
+                if j >= len(forms) or not _word_match(w, forms[j], lemmas[j]):
+                    break
+            else:
+                hits.append((i, phrase, j))
     return hits
 
 
