@@ -108,6 +108,25 @@ def _narrow_to_report_day(ev: Event) -> None:
         ev.granularity, ev.date_basis = "day", "published"
 
 
+def _share_exit_days(events: list[Event]) -> None:
+    """One exit told as a dismissal by some sources and a departure or resignation by others: an
+    exit dated only by a month or a year takes the day another exit of the same person from the
+    same organisation has inside that period (the best witness of one exit)."""
+    exits = [e for e in events if e.type in EXITS and e.person and e.org and e.date]
+    for ev in exits:
+        if ev.granularity == "day":
+            continue
+        lo, hi = ev.date or "", ev.date_end or ev.date or ""
+        days = sorted((o for o in exits if o is not ev and o.person == ev.person and o.org == ev.org
+                       and o.granularity == "day" and lo <= (o.date or "") <= hi),
+                      key=lambda o: (o.date_basis not in ("text", "context"), -len(o.witnesses), o.date))
+        if days:
+            best = days[0]
+            ev.date = ev.date_end = best.date
+            ev.granularity = "day"
+            ev.date_basis = "context" if best.date_basis in ("text", "context") else best.date_basis
+
+
 class Story:
     def __init__(self, facts: list[dict[str, Any]], resolver: Resolver, lex: Lexicon | None = None) -> None:
         self.lex = lex or load_lexicon("fr")
@@ -204,6 +223,7 @@ class Story:
                     if g["granularity"] == "day" or not (g["date"] <= ev.date <= (g["date_end"] or g["date"])):
                         ev.alternatives[d] = days[d]
             events.extend(evs)
+        _share_exit_days(events)
         events.sort(key=lambda e: (e.date is None, e.date or "", e.type))
         return events
 
