@@ -187,7 +187,14 @@ class DatelineParser:
         if hit is None:
             return None
         iso, (start, end) = hit
-        rest = (line[:start] + " " + line[end:]).lower()
+        # page furniture after a separator: "12 mars 2024, 13:23 • 0 vues", "21/07/2025 - #Tag, #Tag"
+        tail = line[end:]
+        cut = re.search(r"\s(?:[•|·]|[-–—](?=\s*#))", tail)
+        if cut:
+            extra = re.sub(r"#[\w-]+|[,;•|·–—-]", " ", tail[cut.end():]).split()
+            if len(extra) <= 2:
+                tail = tail[:cut.start()]
+        rest = (line[:start] + " " + tail).lower()
         rest = _TIME.sub(" ", rest)
         leftover = [w for w in re.findall(r"[\w'’]+|[|·–-]", rest) if w not in self._filler]
         return iso if len(leftover) <= 1 else None

@@ -92,6 +92,8 @@ class _Finder:
         self.dateline = re.compile(
             r"(?m)^[ \t]*[A-ZÀ-Ý][\w'’. /-]{1,40}?,\s*(?:le\s+)?(?:" + day_month + r")\s*"
             r"(?:\([A-Z][\w .&/-]{1,30}\)\s*[-–—]?|[-–—])")
+        # "AFP-28 mai 2025:", "DIA - 3 février 2022 —": an agency's code before the date
+        self.agency = re.compile(r"(?m)^[ \t]*[A-Z][A-Z&]{1,11}\s*[-–—]\s*(?:" + day_month + r")\s*[:–—-]")
         self.url = re.compile(r"https?://[^\s<>\"')\]]+", re.I)
 
     def day_month(self, m: re.Match[str]) -> tuple[int | None, int, int] | None:
@@ -145,12 +147,12 @@ def infer_anchor(text: str, published: str | None, tagger: TimeTagger | None = N
             return hit
         break  # only the first statement: later ones belong to other pages (related articles)
     # 2. a dateline at the head of a paragraph
-    for m in finder.dateline.finditer(text):
+    heads = [m for rx in (finder.dateline, finder.agency) for m in rx.finditer(text)]
+    for m in sorted(heads, key=lambda m: m.start())[:1]:
         y, mo, d = finder.day_month(m)
         hit = refine(_resolve_year(y, mo, d, coarse, latest_stated), "dateline")
         if hit:
             return hit
-        break
     # 3. the page's address, then addresses cited in the text
     month_hint: tuple[int, int] | None = None
     if url:

@@ -143,7 +143,7 @@ class TimeTagger:
             ("month_bare", re.compile(r"(?:(?<=\ben )|(?<=\bde )|(?<=\bd')|(?<=\bd’)|(?<=\bdepuis ))(?:(?:au\s+)?mois\s+d[e']\s*)?(?P<m>" + M + r")" + E
                                       + "|" + B + r"(?:" + _alt(data["month_lead"]) + r")\s*(?P<m2>" + M + r")" + E, flags)),
             ("mois_de", re.compile(B + r"mois\s+d[e']\s*(?P<m>" + M + r")" + E, flags)),
-            ("rel_day_part", re.compile(B + r"(?P<r>" + R + r")(?:\s+(?P<wd>" + W + r"))?(?:\s+(?:au\s+|dans\s+la\s+|en\s+)?(?P<p>" + P + r"))?"
+            ("rel_day_part", re.compile(B + r"(?P<r>" + R + r")(?:\s+(?P<wd>" + W + r"))?(?:(?:\s+|-)(?:au\s+|dans\s+la\s+|en\s+)?(?P<p>" + P + r"))?"
                                         r"(?:\s+à\s+(?P<ch>\d{1,2})\s*h\s*(?P<cm>\d{2})?)?" + E, flags)),
             ("this_part", re.compile(B + r"(?:" + _alt(data["this_words"]) + r")\s+(?P<p>" + P + r")" + E, flags)),
             ("weekday", re.compile(B + r"(?:(?P<le>le)\s+)?(?:(?P<this>ce)\s+)?(?P<same>même\s+)?(?P<wd>" + W + r")(?:\s+(?P<p>" + P + r"))?(?:\s+(?P<rel>" + LAST + "|" + NEXT + r"))?"
