@@ -423,9 +423,11 @@ class Extractor:
                         if before and not any(t.pos == "VERB" and before[-1].end <= t.start < tok.start
                                               for t in st.toks):
                             persons = [before[-1]]
-                    if not persons and pat_idx is subj and "VerbForm=Inf" in tok.morph and 0 <= tok.head < len(st.toks) \
-                            and tok.head != i and st.toks[tok.head].pos == "VERB":
-                        # "il a accepté de reprendre la tête": the subject of the verb it completes
+                    if not persons and pat_idx is subj and ("VerbForm=Inf" in tok.morph or (
+                            "VerbForm=Part" in tok.morph and tok.dep in ("advcl", "acl", "xcomp") and not passive)) \
+                            and 0 <= tok.head < len(st.toks) and tok.head != i and st.toks[tok.head].pos == "VERB":
+                        # "il a accepté de reprendre la tête", "Entré chez Y en 1999, il ...": the
+                        # subject of the verb it completes
                         p = ctx.subject_person(si, tok.head)
                         persons = [p] if p else []
                     ag_m = st.span_mentions(sum((st.subtree(c) for c in ag_idx), []), "ORG")
@@ -453,8 +455,11 @@ class Extractor:
                 role_label, role_surface = rspans[0][2], rspans[0][3]
                 # "nommé directeur général d'Y": the organisation of the post named
                 org = _post_org(ctx.body, st, rspans[0][1])[1] or org
-            if org is not None and self._descriptor(ctx, org):
-                org = None  # "reprend la tête de la firme de Burbank": the company is told by context
+            if org is not None and (self._descriptor(ctx, org) or _in_aside(
+                    ctx.body[st.s.start:org.start], ctx.body[org.end:st.s.end])):
+                # "la tête de la firme de Burbank", "du constructeur aux quinze marques (X, Y, Z)":
+                # the company is told by context
+                org = None
             interim = bool(lex.interim_re.search(norm(ctx.body[tok.start:min(st.s.end, tok.end + 90)])))
             date_info = self._date(ctx, si, i, earlier + out)
             for p in persons or [None]:
