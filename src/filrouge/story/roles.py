@@ -190,8 +190,11 @@ class TermBuilder:
                 terms.append(cur)
             elif ev.type in EXITS and self.ends(ev, role, started, dual):
                 if cur is None:
+                    # an exit naming no post ends each post the person is said to hold; one known
+                    # only from a combined title ("PDG") stays weak evidence
                     cur = Interval(org, role, person, bool(statements and all(s["interim"] for s in statements)),
-                                   weak=bool(ev.role) and ev.role != role)
+                                   weak=(bool(ev.role) and ev.role != role) or (not ev.role and bool(statements) and all(
+                                       s["detail"].get("combined") for s in statements)))
                     terms.append(cur)
                 if cur.closed:
                     continue
