@@ -308,6 +308,9 @@ class Extractor:
                         if etype:
                             lemma = form[: -len(suf)] + rep
                             break
+            if etype is None and lemma in lex.succession_verbs and t.pos == "VERB":
+                found[i] = ("succession", None)  # "X remplace Y", "Y sera remplacé par X"
+                continue
             if etype is None:
                 continue
             ew = lex.events[etype]
@@ -382,6 +385,8 @@ class Extractor:
                     persons = [p] if p else []
                     old = st.span_mentions(sum((st.subtree(c) for c in objs + obls), []), "PER")
                     others = old[:1]
+                if not others and not st.roles:
+                    continue  # "X remplace le système": no one is succeeded
                 etype = "appointment"
             else:
                 patient_first = etype in ("dismissal", "removal", "appointment") or (
