@@ -467,6 +467,7 @@ class Extractor:
                 org = None
             interim = bool(lex.interim_re.search(norm(ctx.body[tok.start:min(st.s.end, tok.end + 90)])))
             date_info = self._date(ctx, si, i, earlier + out)
+            effective = self._effective(ctx, si, tok.start, date_info) if etype in ("appointment", "return", "hire") else {}
             for p in persons or [None]:
                 o_name, inferred = (org.text, False) if org else (None, True)
                 if o_name is None and p is not None:
@@ -487,7 +488,7 @@ class Extractor:
                         o_name = ctx.recent_org(si, tok.start, p.key if p else None)
                 if o_name is None and etype in lex.explicit_org:
                     continue
-                detail: dict[str, Any] = {"trigger": ctx.body[tok.start:tok.end]}
+                detail: dict[str, Any] = {"trigger": ctx.body[tok.start:tok.end], **effective}
                 if others:
                     detail["replaces"] = others[0].text
                 out.append(Fact(etype, si, st.s.start, st.s.end, person=p.text if p else None, org=o_name,
@@ -497,9 +498,24 @@ class Extractor:
                 if others and etype == "appointment":
                     out.append(Fact("departure", si, st.s.start, st.s.end, person=others[0].text, org=o_name,
                                     negated=negated, modality=modality, org_inferred=inferred,
-                                    detail={"trigger": ctx.body[tok.start:tok.end], "replaced_by": p.text if p else None},
+                                    detail={"trigger": ctx.body[tok.start:tok.end], "replaced_by": p.text if p else None,
+                                            **effective},
                                     **date_info))
         return out
+
+    def _effective(self, ctx: _DocContext, si: int, after: int, date_info: dict[str, Any]) -> dict[str, Any]:
+        """The day a post is taken up, when the sentence gives one apart from the day of the news
+        ("nommé mardi, il prendra ses fonctions le 1er octobre", "qui entrera en fonction le ...")."""
+        st = ctx.sents[si]
+        for t in ctx.times:
+            if not (after < t.start < st.s.end) or not t.interval_start or t.uncertain:
+                continue
+            if not self.lex.effective_re.search(norm(ctx.body[max(st.s.start, t.start - 45):t.start])):
+                continue
+            if t.interval_start == date_info.get("date") and date_info.get("date_basis") == "text":
+                return {}  # the day of the news is the day it takes effect
+            return {"effective": t.interval_start, "effective_end": t.interval_end, "effective_granularity": _gran(t)}
+        return {}
 
     def _descriptor(self, ctx: _DocContext, m: Mention) -> bool:
         """A name standing for the company ("la firme de Burbank"), not the company's name."""

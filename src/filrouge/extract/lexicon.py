@@ -116,6 +116,7 @@ class Lexicon:
         self.implicative = frozenset(norm(v) for v in data["implicative_verbs"])
         self.reported_re = _phrase_re(data["reported_markers"])
         self.plan_re = _phrase_re(data["plan_phrases"])
+        self.effective_re = re.compile(rf"(?<![\w-])(?:{alternation(data.get('effective_markers', ()))})\s*(?:le\s+|au\s+|du\s+)?$")
         self.interim_re = _phrase_re(data["interim_markers"])
         self.same_time_re = re.compile(rf"^\W*(?:{alternation(data['same_time_markers'])})(?![\w-])")
         self.staff = frozenset(norm(v) for v in data["staff_nouns"])
