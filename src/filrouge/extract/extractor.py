@@ -367,6 +367,11 @@ class Extractor:
                     if 0 <= head < len(st.toks):
                         p = ctx.subject_person(si, head)
                         persons = [p] if p else []
+                if not persons and etype in ("return", "resignation", "departure", "dismissal") and any(
+                        norm(ctx.body[st.toks[c].start:st.toks[c].end]) in ("son", "sa") for c in st.child(i, "det")):
+                    # "après son départ, acté le 2 décembre": whose, told by the sentences before
+                    p = ctx.resolve_pronoun(si, tok.start, subject=True)
+                    persons = [p] if p else []
             elif phrase and etype == "appointment" and phrase in lex.yielding_phrases:
                 # "Y laisse sa place à X": X arrives, Y leaves
                 last = st.toks[max(phrase_toks)]
@@ -403,6 +408,13 @@ class Extractor:
                 if phrase:
                     pat_idx = subj
                     ag_idx = [j for j in range(len(st.toks)) if j not in phrase_toks and st.toks[j].start > tok.start][:6]
+                if phrase and etype in ("dismissal", "removal"):
+                    # "mettre fin aux fonctions de X": the person is named after the phrase
+                    end = st.toks[max(phrase_toks)].end
+                    after = [m for m in st.mentions if m.kind == "PER" and end <= m.start <= end + 3]
+                    if after:
+                        pat_idx = []
+                        persons = after[:1]
                 if etype == "founding":
                     ent_idx = sum((st.subtree(c) for c in pat_idx), [])
                     orgs = st.span_mentions(ent_idx, "ORG")
@@ -637,7 +649,10 @@ class Extractor:
             # "X accepte de revenir, a précisé Y dimanche": the day of the incise that reports it
             incise = 0 <= att < len(st.toks) and att not in anc and norm(st.toks[att].lemma) in self.lex.speech \
                 and (st.toks[att].head in anc or st.toks[att].head == i)
-            if att == i or att in anc or root in sub_i or att in sub_i or root == i or incise:
+            # "son départ, acté le 2 décembre": a participle right after the event noun
+            follows = 0 <= att < len(st.toks) and st.toks[att].dep == "acl" and tok.pos == "NOUN" \
+                and 0 <= st.toks[att].start - tok.end <= 3
+            if att == i or att in anc or root in sub_i or att in sub_i or root == i or incise or follows:
                 dist = abs(t.start - tok.start)
                 if best is None or dist < best[0]:
                     best = (dist, t)

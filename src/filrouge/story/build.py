@@ -112,8 +112,19 @@ def _narrow_to_report_day(ev: Event) -> None:
 def _share_exit_days(events: list[Event]) -> None:
     """One exit told as a dismissal by some sources and a departure or resignation by others: an
     exit dated only by a month or a year takes the day another exit of the same person from the
-    same organisation has inside that period (the best witness of one exit)."""
+    same organisation has inside that period (the best witness of one exit); two stated days
+    less than a week apart for such exits are one exit dated differently (a conflict)."""
     exits = [e for e in events if e.type in EXITS and e.person and e.org and e.date]
+    for ev in exits:
+        if ev.granularity != "day" or ev.date_basis != "text":
+            continue
+        for o in exits:
+            if o is ev or o.person != ev.person or o.org != ev.org or o.granularity != "day" or o.date_basis != "text" \
+                    or o.date == ev.date or (o.type, o.date) > (ev.type, ev.date or ""):
+                continue
+            gap = abs(((parse_day(o.date) or date.min) - (parse_day(ev.date) or date.min)).days)
+            if gap <= 7 and o.date not in ev.alternatives:
+                ev.alternatives[o.date] = [f for f in o.facts if f["date"] == o.date and f["date_basis"] == "text"]
     for ev in exits:
         if ev.granularity == "day":
             continue
@@ -215,13 +226,18 @@ class Story:
                 ev.date_basis = "text" if any(f["date_basis"] == "text" for f in days[best]) else "context"
                 if ev.granularity != "day":
                     _narrow_to_report_day(ev)
+                roles = {f["role"] for f in days[best] if f["role"]}
                 for d in ranked[1:]:
                     # a day only guessed from context does not contradict a stated one
-                    if ev.granularity != "day" or not _textual(days[d]):
+                    if not _textual(days[d]) or not _textual(days[best]):
                         continue
                     g = days[d][0]
-                    # a coarser date that contains the day agrees with it ("en décembre", "le 1er décembre")
-                    if g["granularity"] == "day" or not (g["date"] <= ev.date <= (g["date_end"] or g["date"])):
+                    other_roles = {f["role"] for f in days[d] if f["role"]}
+                    if roles and other_roles and not roles & other_roles:
+                        continue  # "nommé directeur financier en 2020", "nommé PDG en 2021": two events
+                    # dates that overlap agree ("en décembre", "le 1er décembre"); "en 2020" and "en
+                    # 2021" for one event do not
+                    if g["date"] > (ev.date_end or ev.date) or (g["date_end"] or g["date"]) < ev.date:
                         ev.alternatives[d] = days[d]
             events.extend(evs)
         _share_exit_days(events)
