@@ -767,6 +767,7 @@ class Extractor:
                                 detail={"investor": investor.text if investor else None, "value": st.s.text[m.start():m.end()],
                                         "amount": amount, "currency": lex.currency_of.get(m.group(3)),
                                         }, **self._date(ctx, si, trig[0], [])))
+        out.extend(self._tenures(ctx, si))
         # ages: "X, 65 ans," / "fêtera ses 66 ans en mars"
         for m in lex.age_re.finditer(low):
             pos = base + m.start()
@@ -782,6 +783,59 @@ class Extractor:
                             modality=self._sentence_modality(ctx, si),
                             detail={"value": int(m.group(1)), "birthday": bool(birthday)}, **date_info))
         return out
+
+    def _tenures(self, ctx: _DocContext, si: int) -> list[Fact]:
+        """How long a person held a post or stayed at an organisation ("après neuf ans à la tête
+        de Y", "a passé 16 ans chez Y", "chez Y depuis 20 ans", "resté en fonction deux ans"):
+        a tenure in years, with the organisation when the sentence names it."""
+        lex = self.lex
+        st = ctx.sents[si]
+        out: list[Fact] = []
+        low = st.low
+        for m in self._tenure_re.finditer(low):
+            before, after = low[:m.start()], low[m.end():]
+            if not lex.tenure_lead_re.search(before):
+                continue
+            place = lex.tenure_place_re.match(after)
+            orgs = [o for o in st.mentions if o.kind == "ORG" and not self._descriptor(ctx, o)]
+            if not place and not (orgs and re.search(r"(?:chez|au sein d[eu']|à la tête d[eu'])", before[-60:])):
+                continue
+            pos = st.s.start + m.start()
+            if ctx.in_quote(pos):
+                continue
+            person = self._tenure_person(ctx, si, pos)
+            if person is None:
+                continue
+            years = self.tagger.numbers.get(m.group(1)) or _num(m.group(1))
+            value = years + (0.5 if m.group(2) else 0)
+            after_org = [o for o in orgs if o.start >= pos]
+            org = (after_org or orgs or [None])[0]
+            out.append(Fact("tenure", si, pos, st.s.start + m.end(), person=person.text,
+                            org=org.text if org else ctx.recent_org(si, pos, person.key),
+                            org_inferred=org is None, modality=self._sentence_modality(ctx, si),
+                            detail={"value": int(value) if float(value).is_integer() else value,
+                                    "unit": "years"}, **self._pub(ctx)))
+        return out
+
+    @property
+    def _tenure_re(self) -> re.Pattern[str]:
+        rx = getattr(self, "_tenure_rx", None)
+        if rx is None:
+            words = "|".join(sorted((re.escape(w) for w in self.tagger.numbers), key=len, reverse=True))
+            rx = re.compile(rf"(?<![\w.,-])(\d{{1,2}}|{words})\s+ans(\s+et\s+demi)?(?![\w-])")
+            self._tenure_rx = rx
+        return rx
+
+    def _tenure_person(self, ctx: _DocContext, si: int, pos: int) -> Mention | None:
+        st = ctx.sents[si]
+        before = [p for p in st.mentions if p.kind == "PER" and p.end <= pos and not ctx.in_quote(p.start)]
+        if before:
+            return before[-1]
+        after = [p for p in st.mentions if p.kind == "PER" and p.start > pos and not ctx.in_quote(p.start)]
+        if after and pos - st.s.start < 12:
+            return after[0]  # "Après deux ans à la tête de Y, X est limogé"
+        return ctx.resolve_pronoun(si, pos, subject=True) if re.match(
+            r"\s*(?:il|elle|l'|celui|celle)\b", norm(st.s.text)) or st.toks and st.toks[0].pos == "VERB" else None
 
     def _pub(self, ctx: _DocContext) -> dict[str, Any]:
         """The article's own date: its publication day, or the month or range it is known to

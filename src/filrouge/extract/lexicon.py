@@ -142,6 +142,8 @@ class Lexicon:
             rf"(\d+(?:[.,]\d+)?)\s*(?:{alternation(data['percent_words'])})(?![\w])")
         self.age_re = re.compile(rf"(?<![\w.,])(\d{{1,3}})\s+(?:{alternation(data['age_units'])})(?![\w-])")
         self.birthday = frozenset(norm(v) for v in data["birthday_lemmas"])
+        self.tenure_lead_re = re.compile(rf"(?<![\w-])(?:{alternation(data.get('tenure_lead', ()))})\s+$")
+        self.tenure_place_re = re.compile(rf"^\s*(?:{alternation(data.get('tenure_places', ()))})(?![\w-])")
         self.speech = frozenset(norm(v) for v in data["speech_verbs"])
         self.quote_pairs = [tuple(p) for p in data["quote_pairs"]]
         self.quote_res = [re.compile(re.escape(a) + r"([^" + re.escape(a + b) + r"]{1,1500}?)" + re.escape(b), re.S)

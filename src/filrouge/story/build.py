@@ -165,7 +165,7 @@ class Story:
         # "écarté" with no post named, of someone another source says was dismissed: the dismissal
         dismissed = {(f["person"], f["org"]) for f in self.facts if f["type"] == "dismissal"}
         for f in self.facts:
-            if f["type"] in ("role", "age") or f["negated"] or f["modality"] == "hypothetical":
+            if f["type"] in ("role", "age", "tenure") or f["negated"] or f["modality"] == "hypothetical":
                 continue
             if f["type"] == "removal" and not f["role"] and (f["person"], f["org"]) in dismissed:
                 key = ("dismissal", f["person"], f["org"])
@@ -364,6 +364,8 @@ class Story:
                 groups[("investment", f["org"], f["detail"].get("investor"))].append(f)
             elif f["type"] == "age" and f["person"]:
                 groups[("age", f["person"], None)].append(f)
+            elif f["type"] == "tenure" and f["person"]:
+                groups[("tenure", f["person"], f["org"])].append(f)
         for (kind, subject, other), fs in groups.items():
             item = self._compare(kind, subject, other, fs)
             if item:
@@ -407,7 +409,7 @@ class Story:
             return None
         about = {"headcount": f"{subject} head-count", "petition": f"people signing or threatening to leave ({subject})",
                  "stake": f"stake of {other} in {subject}", "investment": f"amount invested by {other} in {subject}",
-                 "age": f"age of {subject}"}[kind]
+                 "age": f"age of {subject}", "tenure": f"years {subject} spent at {other or '?'}"}[kind]
         if kind == "age":
             births = []
             for f in fs:
