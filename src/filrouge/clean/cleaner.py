@@ -12,7 +12,7 @@ from ..config import Settings
 from ..errors import InputError
 from ..lang import load_furniture
 from ..models import CleanDocument, Paragraph, Problem, RawDocument, Removal
-from .dates import date_from_url, normalise_iso
+from .dates import refine_published, date_from_url, normalise_iso
 from .encoding import Lexicon, MojibakeRepairer
 from .html import extract_html
 from .language import LanguageIdentifier
@@ -80,9 +80,16 @@ class Cleaner:
         url_date = date_from_url(raw.url) if published is None else None
         if url_date:
             published, basis = url_date, "url"
-        if raw.published and normalise_iso(raw.published):
-            # the manifest (or the container's own metadata) wins when given
-            published, basis = normalise_iso(raw.published), raw.published_basis
+        given = normalise_iso(raw.published) if raw.published else None
+        if given:
+            # the manifest (or the container's own metadata) wins when given, unless it states
+            # only a month or a year and the page itself (its dateline, its address) names a
+            # day inside that period: that day is kept, with where it came from
+            finer = refine_published(given, published, raw.url)
+            if finer is not None:
+                published, basis = finer
+            else:
+                published, basis = given, raw.published_basis
         body_blocks = res.blocks
         if not body_blocks:
             raise InputError(raw.origin, "no article text left after cleaning")

@@ -7,7 +7,7 @@ Values are ISO 8601 strings at the granularity stated: "2023-11-20T09:57:00",
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 from ..lang import Furniture
 
@@ -65,6 +65,66 @@ def date_from_url(url: str | None) -> str | None:
     m = _URL_PATTERNS[1].search(path)
     if m:
         return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
+    return None
+
+
+_URL_DAY = (
+    re.compile(r"(?<!\d)((?:19|20)\d{2})[/_-](0[1-9]|1[0-2])[/_-](0[1-9]|[12]\d|3[01])(?!\d)"),
+    # /20210315/, -20210315-, ?utm_content=20180817, _AN-202112120049 (a day then a time)
+    re.compile(r"(?<![\dA-Za-z])((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?:\d{4})?(?!\d)"),
+)
+_URL_MONTH = re.compile(r"/((?:19|20)\d{2})/(0[1-9]|1[0-2])/")
+_URL_EPOCH = re.compile(r"(?<![\dA-Za-z])(1[0-9]{9})(?!\d)")
+
+
+def url_dates(url: str) -> tuple[list[date], list[tuple[int, int]]]:
+    """Days and months written in a URL (path and query, not the host)."""
+    path = re.sub(r"^[a-z]+://[^/]+", "", url, flags=re.I)
+    days: list[date] = []
+    for rx in _URL_DAY:
+        for m in rx.finditer(path):
+            y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+            if _valid(y, mo, d) and date(y, mo, d) not in days:
+                days.append(date(y, mo, d))
+    months = [(int(m.group(1)), int(m.group(2))) for m in _URL_MONTH.finditer(path)]
+    return days, months
+
+
+def _epoch_days(url: str) -> list[date]:
+    """Days of ten-digit Unix timestamps in a URL's path (``-1534489717``), UTC."""
+    path = re.sub(r"^[a-z]+://[^/]+", "", url, flags=re.I)
+    return [datetime.fromtimestamp(int(m.group(1)), timezone.utc).date() for m in _URL_EPOCH.finditer(path)]
+
+
+def _period(value: str) -> tuple[date, date] | None:
+    """The days of a month-only ("2018-05") or year-only ("2018") value; None for a day."""
+    if re.fullmatch(r"\d{4}", value):
+        return date(int(value), 1, 1), date(int(value), 12, 31)
+    if re.fullmatch(r"\d{4}-\d{2}", value):
+        y, m = int(value[:4]), int(value[5:])
+        nxt = date(y + (m == 12), m % 12 + 1, 1)
+        return date(y, m, 1), date.fromordinal(nxt.toordinal() - 1)
+    return None
+
+
+def refine_published(given: str, found: str | None, url: str | None) -> tuple[str, str] | None:
+    """A day inside a month- or year-only ``given`` publication date, from the page's own
+    dateline (``found``, basis "text") or its address (basis "url"); None when the given
+    value is already a day, or nothing inside its period names one.
+
+    A timestamp in the address counts only inside the given period (it is a strong check: a
+    ten-digit number that falls in the stated month is very unlikely to be anything else)."""
+    period = _period(given)
+    if period is None:
+        return None
+    lo, hi = period
+    if found and re.match(r"\d{4}-\d{2}-\d{2}", found) and lo <= date.fromisoformat(found[:10]) <= hi:
+        return found, "text"
+    if url:
+        days, _months = url_dates(url)
+        inside = {d for d in days + _epoch_days(url) if lo <= d <= hi}
+        if len(inside) == 1:
+            return inside.pop().isoformat(), "url"
     return None
 
 
@@ -127,7 +187,14 @@ class DatelineParser:
         if hit is None:
             return None
         iso, (start, end) = hit
-        rest = (line[:start] + " " + line[end:]).lower()
+        # page furniture after a separator: "12 mars 2024, 13:23 • 0 vues", "21/07/2025 - #Tag, #Tag"
+        tail = line[end:]
+        cut = re.search(r"\s(?:[•|·]|[-–—](?=\s*#))", tail)
+        if cut:
+            extra = re.sub(r"#[\w-]+|[,;•|·–—-]", " ", tail[cut.end():]).split()
+            if len(extra) <= 2:
+                tail = tail[:cut.start()]
+        rest = (line[:start] + " " + tail).lower()
         rest = _TIME.sub(" ", rest)
         leftover = [w for w in re.findall(r"[\w'’]+|[|·–-]", rest) if w not in self._filler]
         return iso if len(leftover) <= 1 else None

@@ -22,6 +22,16 @@ _NUMBER_LINE = re.compile(r"^[\d\s.,:/-]{1,20}$")
 _HASHTAG = re.compile(r"^#\w")
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")  # typographic spaces -> one space
+# a comma glued to the next word by a bad copy ("en 2024,c'est lui", "exécutif,il a"); never
+# inside a number ("2,5") or an address
+_GLUED_COMMA = re.compile(r"(?<=[^\W\d_]|\d),(?=[^\W\d_]{2}|[^\W\d_]['’])")
+
+
+def _unglue_commas(text: str) -> str:
+    if "," not in text:
+        return text
+    return re.sub(r"\S+", lambda m: m.group(0) if "://" in m.group(0) or "@" in m.group(0)
+                  else _GLUED_COMMA.sub(", ", m.group(0)), text)
 
 
 def _words(s: str) -> list[str]:
@@ -138,6 +148,7 @@ class TextCleaner:
         """Clean a page's text. ``page_tail`` and ``comment_section`` can be turned off for
         text that an HTML extractor already stripped of its tail and comments."""
         text = _SPACES.sub(" ", text)
+        text = _unglue_commas(text)
         blocks = [Block(i, ln.strip()) for i, ln in enumerate(text.split("\n")) if ln.strip()]
         removed: list[Removal] = []
         flags: list[str] = []

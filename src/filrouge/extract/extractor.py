@@ -36,6 +36,8 @@ _PARTICIPLE = (("ées", "er"), ("és", "er"), ("ée", "er"), ("é", "er"), ("ies
                ("ie", "ir"), ("i", "ir"), ("ues", "re"), ("us", "re"), ("ue", "re"), ("u", "re"))
 _STOP_DEPS = frozenset({"acl:relcl", "acl", "advcl", "parataxis", "ccomp", "csubj", "punct"})
 _EXITS = frozenset({"dismissal", "resignation", "removal", "departure"})
+# what comes between "laisse sa place [de directeur général]" and the successor's name
+_TO_SUCCESSOR = re.compile(r"(?:^|\s)(?:à|au profit d[e'’])\s*(?:m\.|mme|\w+ )?$")
 _ROLE_INTRO = re.compile(r"(?:en tant que|comme|poste de|fonctions de|au poste|titre de)\s*(?:l'|le |la )?$")
 _PLURAL_BEFORE = re.compile(r"(?:les|des|nouveaux|nouvelles|autres|aux)\s+$")
 
@@ -48,6 +50,7 @@ class _Sent:
     low: str  # normalised sentence text
     mentions: list[Mention] = field(default_factory=list)
     roles: list[tuple[int, int, str, str]] = field(default_factory=list)  # role nouns: start, end, label, surface
+    phrase_end: dict[int, int] = field(default_factory=dict)  # a trigger phrase's first token -> its last
 
     def tok_at(self, offset: int) -> int | None:
         for i, t in enumerate(self.toks):
@@ -288,8 +291,10 @@ class Extractor:
         """(token index, event type, phrase) for every trigger of the sentence."""
         lex = self.lex
         found: dict[int, tuple[str, str | None]] = {}
-        for i, phrase in _phrase_hits(st, lex.phrase_types):
-            found.setdefault(i, (lex.phrase_types[phrase], phrase))
+        for i, phrase, last in _phrase_hits(st, lex.phrase_types):
+            if i not in found:
+                found[i] = (lex.phrase_types[phrase], phrase)
+                st.phrase_end[i] = last
         for i, t in enumerate(st.toks):
             if i in found or t.pos not in ("VERB", "NOUN", "ADJ", "AUX"):
                 continue
@@ -303,6 +308,9 @@ class Extractor:
                         if etype:
                             lemma = form[: -len(suf)] + rep
                             break
+            if etype is None and lemma in lex.succession_verbs and t.pos == "VERB":
+                found[i] = ("succession", None)  # "X remplace Y", "Y sera remplacé par X"
+                continue
             if etype is None:
                 continue
             ew = lex.events[etype]
@@ -332,7 +340,7 @@ class Extractor:
             others: list[Mention] = []  # the person replaced, in a succession
             phrase_toks = set()
             if phrase:
-                phrase_toks = set(range(i, i + len(_words(phrase))))
+                phrase_toks = set(range(i, st.phrase_end.get(i, i + len(_words(phrase)) - 1) + 1))
             nominal = tok.pos == "NOUN" and (not phrase or etype in ("removal", "dismissal"))
             if etype == "investment":
                 continue  # read with its amount by _numbers
@@ -359,10 +367,17 @@ class Extractor:
                     if 0 <= head < len(st.toks):
                         p = ctx.subject_person(si, head)
                         persons = [p] if p else []
+                if not persons and etype in ("return", "resignation", "departure", "dismissal") and any(
+                        norm(ctx.body[st.toks[c].start:st.toks[c].end]) in ("son", "sa") for c in st.child(i, "det")):
+                    # "après son départ, acté le 2 décembre": whose, told by the sentences before
+                    p = ctx.resolve_pronoun(si, tok.start, subject=True)
+                    persons = [p] if p else []
             elif phrase and etype == "appointment" and phrase in lex.yielding_phrases:
                 # "Y laisse sa place à X": X arrives, Y leaves
                 last = st.toks[max(phrase_toks)]
-                after = [m for m in st.mentions if m.kind == "PER" and m.start >= last.start]
+                after = [m for m in st.mentions if m.kind == "PER" and m.start >= last.end
+                         and len(ctx.body[last.end:m.start]) <= 80
+                         and _TO_SUCCESSOR.search(norm(ctx.body[last.end:m.start]))]
                 persons = after[:1]
                 p = ctx.subject_person(si, i)
                 others = [p] if p else []
@@ -375,6 +390,8 @@ class Extractor:
                     persons = [p] if p else []
                     old = st.span_mentions(sum((st.subtree(c) for c in objs + obls), []), "PER")
                     others = old[:1]
+                if not others and not st.roles:
+                    continue  # "X remplace le système": no one is succeeded
                 etype = "appointment"
             else:
                 patient_first = etype in ("dismissal", "removal", "appointment") or (
@@ -391,6 +408,13 @@ class Extractor:
                 if phrase:
                     pat_idx = subj
                     ag_idx = [j for j in range(len(st.toks)) if j not in phrase_toks and st.toks[j].start > tok.start][:6]
+                if phrase and etype in ("dismissal", "removal"):
+                    # "mettre fin aux fonctions de X": the person is named after the phrase
+                    end = st.toks[max(phrase_toks)].end
+                    after = [m for m in st.mentions if m.kind == "PER" and end <= m.start <= end + 3]
+                    if after:
+                        pat_idx = []
+                        persons = after[:1]
                 if etype == "founding":
                     ent_idx = sum((st.subtree(c) for c in pat_idx), [])
                     orgs = st.span_mentions(ent_idx, "ORG")
@@ -404,7 +428,8 @@ class Extractor:
                         if st.toks[c].pos == "PRON":
                             if norm(st.toks[c].lemma) not in lex.person_pronouns:
                                 continue
-                            p = ctx.resolve_pronoun(si, st.toks[c].start, relative_head=tok.head if norm(st.toks[c].lemma) == "qui" else None)
+                            p = ctx.resolve_pronoun(si, st.toks[c].start, relative_head=tok.head if norm(st.toks[c].lemma) == "qui" else None,
+                                                    subject=st.toks[c].dep.startswith("nsubj"))
                             if p:
                                 persons.append(p)
                         else:
@@ -415,6 +440,13 @@ class Extractor:
                         if before and not any(t.pos == "VERB" and before[-1].end <= t.start < tok.start
                                               for t in st.toks):
                             persons = [before[-1]]
+                    if not persons and pat_idx is subj and ("VerbForm=Inf" in tok.morph or (
+                            "VerbForm=Part" in tok.morph and tok.dep in ("advcl", "acl", "xcomp") and not passive)) \
+                            and 0 <= tok.head < len(st.toks) and tok.head != i and st.toks[tok.head].pos == "VERB":
+                        # "il a accepté de reprendre la tête", "Entré chez Y en 1999, il ...": the
+                        # subject of the verb it completes
+                        p = ctx.subject_person(si, tok.head)
+                        persons = [p] if p else []
                     ag_m = st.span_mentions(sum((st.subtree(c) for c in ag_idx), []), "ORG")
                     org = ag_m[0] if ag_m else None
                     if org is None:
@@ -426,8 +458,10 @@ class Extractor:
             if etype in lex.person_events and not persons:
                 continue
             modality, negated = self._modality(ctx, si, i)
-            if etype == "return" and not self._is_return(ctx, si, i, persons, earlier):
-                continue
+            if etype == "return" and not self._is_return(ctx, si, i, persons, earlier, phrase):
+                if phrase not in lex.takeover_phrases:
+                    continue
+                etype = "appointment"  # "reprend la tête de Y" with no sign of an earlier term
             role_label, role_surface, interim = None, None, False
             sub_spans = [(st.toks[j].start, st.toks[j].end) for j in st.subtree(i)]
             rspans = [r for r in st.roles if r[0] >= tok.start
@@ -438,8 +472,14 @@ class Extractor:
                 role_label, role_surface = rspans[0][2], rspans[0][3]
                 # "nommé directeur général d'Y": the organisation of the post named
                 org = _post_org(ctx.body, st, rspans[0][1])[1] or org
+            if org is not None and (self._descriptor(ctx, org) or _in_aside(
+                    ctx.body[st.s.start:org.start], ctx.body[org.end:st.s.end])):
+                # "la tête de la firme de Burbank", "du constructeur aux quinze marques (X, Y, Z)":
+                # the company is told by context
+                org = None
             interim = bool(lex.interim_re.search(norm(ctx.body[tok.start:min(st.s.end, tok.end + 90)])))
             date_info = self._date(ctx, si, i, earlier + out)
+            effective = self._effective(ctx, si, tok.start, date_info) if etype in ("appointment", "return", "hire") else {}
             for p in persons or [None]:
                 o_name, inferred = (org.text, False) if org else (None, True)
                 if o_name is None and p is not None:
@@ -450,7 +490,8 @@ class Extractor:
                         if role_label is None and etype in _EXITS | {"return"}:
                             role_label, role_surface = own[0].role, own[0].role_surface
                 if o_name is None and etype not in lex.explicit_org:
-                    sent_orgs = {m.key: m for m in st.mentions if m.kind == "ORG" and m.start not in ctx.former_orgs}
+                    sent_orgs = {m.key: m for m in st.mentions if m.kind == "ORG" and m.start not in ctx.former_orgs
+                                 and not self._descriptor(ctx, m)}
                     if len(sent_orgs) == 1 and etype != "hire":
                         o_name = next(iter(sent_orgs.values())).text
                     elif p is not None:
@@ -459,7 +500,7 @@ class Extractor:
                         o_name = ctx.recent_org(si, tok.start, p.key if p else None)
                 if o_name is None and etype in lex.explicit_org:
                     continue
-                detail: dict[str, Any] = {"trigger": ctx.body[tok.start:tok.end]}
+                detail: dict[str, Any] = {"trigger": ctx.body[tok.start:tok.end], **effective}
                 if others:
                     detail["replaces"] = others[0].text
                 out.append(Fact(etype, si, st.s.start, st.s.end, person=p.text if p else None, org=o_name,
@@ -469,20 +510,56 @@ class Extractor:
                 if others and etype == "appointment":
                     out.append(Fact("departure", si, st.s.start, st.s.end, person=others[0].text, org=o_name,
                                     negated=negated, modality=modality, org_inferred=inferred,
-                                    detail={"trigger": ctx.body[tok.start:tok.end], "replaced_by": p.text if p else None},
+                                    detail={"trigger": ctx.body[tok.start:tok.end], "replaced_by": p.text if p else None,
+                                            **effective},
                                     **date_info))
         return out
 
-    def _is_return(self, ctx: _DocContext, si: int, i: int, persons: list[Mention], earlier: list[Fact]) -> bool:
-        """A return to a post, not a visit: a post named, or an earlier exit, and no purpose clause."""
+    def _effective(self, ctx: _DocContext, si: int, after: int, date_info: dict[str, Any]) -> dict[str, Any]:
+        """The day a post is taken up, when the sentence gives one apart from the day of the news
+        ("nommé mardi, il prendra ses fonctions le 1er octobre", "qui entrera en fonction le ...")."""
+        st = ctx.sents[si]
+        for t in ctx.times:
+            if not (after < t.start < st.s.end) or not t.interval_start or t.uncertain:
+                continue
+            if not self.lex.effective_re.search(norm(ctx.body[max(st.s.start, t.start - 45):t.start])):
+                continue
+            if t.interval_start == date_info.get("date") and date_info.get("date_basis") == "text":
+                return {}  # the day of the news is the day it takes effect
+            return {"effective": t.interval_start, "effective_end": t.interval_end, "effective_granularity": _gran(t)}
+        return {}
+
+    def _descriptor(self, ctx: _DocContext, m: Mention) -> bool:
+        """A name standing for the company ("la firme de Burbank"), not the company's name."""
+        return bool(self.lex.descriptor_re.search(norm(ctx.body[max(0, m.start - 30):m.start])))
+
+    def _is_return(self, ctx: _DocContext, si: int, i: int, persons: list[Mention], earlier: list[Fact],
+                   phrase: str | None = None) -> bool:
+        """A return to a post, not a visit: a post named, or an earlier exit, and no purpose clause.
+        A takeover ("reprend la tête de Y") is a return only when the article says the person was
+        there before: an earlier exit, return or former title of theirs, or "de nouveau", "qu'il
+        avait quitté" in the sentence."""
         st = ctx.sents[si]
         tok = st.toks[i]
         lemma = norm(tok.lemma)
+        if phrase in self.lex.takeover_phrases:
+            names = {p.key for p in persons}
+            before = any(f.person and person_key(f.person) in names and (
+                f.type in _EXITS or f.type == "return" or (f.type == "role" and f.detail.get("former")))
+                for f in earlier)
+            return before or bool(self.lex.again_re.search(st.low))
         if lemma not in self.lex.events["return"].verbs | self.lex.events["return"].nouns:
             return True  # "réintégrer", "reprendre son poste": unambiguous
+        window = norm(ctx.body[tok.end:min(st.s.end, tok.end + 80)])
+        if lemma == "rappeler":
+            # "Y rappelle son ancien patron X", "X a été rappelé aux commandes"; never "il rappelle que"
+            if self.lex.return_posts_re.search(window):
+                return True
+            obj = sum((st.subtree(c) for c in st.child(i, "obj")), [])
+            return bool(st.span_mentions(obj, "PER")) and any(
+                r[0] > tok.start and any(st.toks[j].start == r[0] for j in obj) for r in st.roles)
         if lemma not in ("revenir", "retour"):
             return True
-        window = norm(ctx.body[tok.end:min(st.s.end, tok.end + 80)])
         purpose = any(re.search(rf"(?<!\w){re.escape(p)}\s+\w+(?:er|ir|re)\b", window) for p in self.lex.purpose)
         if purpose:
             return False
@@ -533,7 +610,7 @@ class Extractor:
             modality = "hypothetical"  # "quant au retour", "un éventuel retour"
         if "VerbForm=Inf" in tok.morph and modality == "stated":
             h = tok.head
-            if 0 <= h < len(st.toks) and h != i and norm(st.toks[h].lemma) not in ("venir", "aller"):
+            if 0 <= h < len(st.toks) and h != i and norm(st.toks[h].lemma) not in lex.implicative:
                 modality = "hypothetical"
         if modality == "stated":
             if any("Tense=Fut" in m for m in morphs) or lex.plan_re.search(st.low):
@@ -556,6 +633,8 @@ class Extractor:
                 continue
             if t.granularity in ("decade", "century"):
                 continue  # "les acquisitions des années 2010": an era, not the day of an event
+            if not t.interval_start:
+                continue  # a duration ("pour deux ans") or a time of day: no day of its own
             idxs = [j for j, k in enumerate(st.toks) if t.start <= k.start < t.end]
             if not idxs:
                 continue
@@ -567,7 +646,13 @@ class Extractor:
             if att != i and att not in anc and 0 <= att < len(st.toks) and st.toks[att].pos == "NOUN" \
                     and any(st.toks[j].pos == "VERB" for j in _path_up(st, att, i)):
                 continue  # the date of a noun in another clause: "sans attendre son remplacement en 2026"
-            if att == i or att in anc or root in sub_i or att in sub_i or root == i:
+            # "X accepte de revenir, a précisé Y dimanche": the day of the incise that reports it
+            incise = 0 <= att < len(st.toks) and att not in anc and norm(st.toks[att].lemma) in self.lex.speech \
+                and (st.toks[att].head in anc or st.toks[att].head == i)
+            # "son départ, acté le 2 décembre": a participle right after the event noun
+            follows = 0 <= att < len(st.toks) and st.toks[att].dep == "acl" and tok.pos == "NOUN" \
+                and 0 <= st.toks[att].start - tok.end <= 3
+            if att == i or att in anc or root in sub_i or att in sub_i or root == i or incise or follows:
                 dist = abs(t.start - tok.start)
                 if best is None or dist < best[0]:
                     best = (dist, t)
@@ -579,13 +664,16 @@ class Extractor:
             return {"date": t.interval_start, "date_end": t.interval_end, "granularity": _gran(t),
                     "date_text": t.text, "date_basis": "text"}
         if self.lex.same_time_re.search(st.low):
-            prev = [f for f in earlier if f.date and f.date_basis in ("text", "context") and si - 2 <= f.sentence < si]
+            prev = [f for f in earlier if f.date and f.date_basis in ("text", "context") and si - 2 <= f.sentence < si
+                    and f.modality in ("stated", "reported")]
             if prev:
                 p = prev[-1]
                 return {"date": p.date, "date_end": p.date_end, "granularity": p.granularity,
                         "date_text": p.date_text, "date_basis": "context"}
+        # (a planned day, "quittera le 31 décembre", is not the day of what the article tells next)
         recent = [f for f in earlier if f.date and f.date_basis in ("text", "context") and si - 6 <= f.sentence < si
-                  and f.granularity == "day" and (ctx.latest is None or f.date <= ctx.latest)]
+                  and f.granularity == "day" and f.modality in ("stated", "reported")
+                  and (ctx.latest is None or f.date <= ctx.latest)]
         if recent and not ctx.in_quote(tok.start):
             p = recent[-1]  # the story told so far in this article is about that day
             return {"date": p.date, "date_end": p.date_end, "granularity": p.granularity,
@@ -679,6 +767,7 @@ class Extractor:
                                 detail={"investor": investor.text if investor else None, "value": st.s.text[m.start():m.end()],
                                         "amount": amount, "currency": lex.currency_of.get(m.group(3)),
                                         }, **self._date(ctx, si, trig[0], [])))
+        out.extend(self._tenures(ctx, si))
         # ages: "X, 65 ans," / "fêtera ses 66 ans en mars"
         for m in lex.age_re.finditer(low):
             pos = base + m.start()
@@ -694,6 +783,59 @@ class Extractor:
                             modality=self._sentence_modality(ctx, si),
                             detail={"value": int(m.group(1)), "birthday": bool(birthday)}, **date_info))
         return out
+
+    def _tenures(self, ctx: _DocContext, si: int) -> list[Fact]:
+        """How long a person held a post or stayed at an organisation ("après neuf ans à la tête
+        de Y", "a passé 16 ans chez Y", "chez Y depuis 20 ans", "resté en fonction deux ans"):
+        a tenure in years, with the organisation when the sentence names it."""
+        lex = self.lex
+        st = ctx.sents[si]
+        out: list[Fact] = []
+        low = st.low
+        for m in self._tenure_re.finditer(low):
+            before, after = low[:m.start()], low[m.end():]
+            if not lex.tenure_lead_re.search(before):
+                continue
+            place = lex.tenure_place_re.match(after)
+            orgs = [o for o in st.mentions if o.kind == "ORG" and not self._descriptor(ctx, o)]
+            if not place and not (orgs and re.search(r"(?:chez|au sein d[eu']|à la tête d[eu'])", before[-60:])):
+                continue
+            pos = st.s.start + m.start()
+            if ctx.in_quote(pos):
+                continue
+            person = self._tenure_person(ctx, si, pos)
+            if person is None:
+                continue
+            years = self.tagger.numbers.get(m.group(1)) or _num(m.group(1))
+            value = years + (0.5 if m.group(2) else 0)
+            after_org = [o for o in orgs if o.start >= pos]
+            org = (after_org or orgs or [None])[0]
+            out.append(Fact("tenure", si, pos, st.s.start + m.end(), person=person.text,
+                            org=org.text if org else ctx.recent_org(si, pos, person.key),
+                            org_inferred=org is None, modality=self._sentence_modality(ctx, si),
+                            detail={"value": int(value) if float(value).is_integer() else value,
+                                    "unit": "years"}, **self._pub(ctx)))
+        return out
+
+    @property
+    def _tenure_re(self) -> re.Pattern[str]:
+        rx = getattr(self, "_tenure_rx", None)
+        if rx is None:
+            words = "|".join(sorted((re.escape(w) for w in self.tagger.numbers), key=len, reverse=True))
+            rx = re.compile(rf"(?<![\w.,-])(\d{{1,2}}|{words})\s+ans(\s+et\s+demi)?(?![\w-])")
+            self._tenure_rx = rx
+        return rx
+
+    def _tenure_person(self, ctx: _DocContext, si: int, pos: int) -> Mention | None:
+        st = ctx.sents[si]
+        before = [p for p in st.mentions if p.kind == "PER" and p.end <= pos and not ctx.in_quote(p.start)]
+        if before:
+            return before[-1]
+        after = [p for p in st.mentions if p.kind == "PER" and p.start > pos and not ctx.in_quote(p.start)]
+        if after and pos - st.s.start < 12:
+            return after[0]  # "Après deux ans à la tête de Y, X est limogé"
+        return ctx.resolve_pronoun(si, pos, subject=True) if re.match(
+            r"\s*(?:il|elle|l'|celui|celle)\b", norm(st.s.text)) or st.toks and st.toks[0].pos == "VERB" else None
 
     def _pub(self, ctx: _DocContext) -> dict[str, Any]:
         """The article's own date: its publication day, or the month or range it is known to
@@ -761,7 +903,8 @@ class _DocContext:
         stated = [f for f in mine if not f.org_inferred]
         return (stated or mine or [None])[-1].org if mine else None
 
-    def resolve_pronoun(self, si: int, offset: int, relative_head: int | None = None) -> Mention | None:
+    def resolve_pronoun(self, si: int, offset: int, relative_head: int | None = None,
+                        subject: bool = False) -> Mention | None:
         st = self.sents[si]
         if relative_head is not None and 0 <= relative_head < len(st.toks):
             h = st.toks[relative_head].head
@@ -775,7 +918,29 @@ class _DocContext:
         for j in range(si - 1, max(-1, si - 3), -1):
             pers = [m for m in self.sents[j].mentions if m.kind == "PER" and not self.in_quote(m.start)]
             if pers:
+                if subject:
+                    # a subject pronoun opening a sentence continues the previous sentence's
+                    # subject ("X a laissé sa place à Y. Il revient ..." is X)
+                    main = self._main_subject(j)
+                    if main is not None and not self.in_quote(main.start):
+                        return main
                 return pers[-1]
+        return None
+
+    def _main_subject(self, si: int) -> Mention | None:
+        """The person the sentence is about: its main verb's subject, else the first person
+        named outside its relative and subordinate clauses."""
+        st = self.sents[si]
+        for i, t in enumerate(st.toks):
+            if t.dep == "ROOT":
+                for c in st.child(i, "nsubj", "nsubj:pass"):
+                    m = st.span_mentions(st.subtree(c), "PER")
+                    if m:
+                        return m[0]
+                main = st.subtree(i, prune=frozenset({"acl:relcl", "advcl", "ccomp", "parataxis", "acl"}))
+                m = st.span_mentions(main, "PER")
+                if m:
+                    return m[0]
         return None
 
     def subject_person(self, si: int, i: int) -> Mention | None:
@@ -798,7 +963,7 @@ class _DocContext:
                         if m:
                             return m[0]
                     if kind == "PER":
-                        return self.resolve_pronoun(si, t.start)
+                        return self.resolve_pronoun(si, t.start, subject=True)
                     continue
                 m = st.span_mentions(st.subtree(c), kind)
                 if m:
@@ -853,18 +1018,27 @@ def _words(phrase: str) -> list[str]:
     return re.findall(r"\w+'|[\w.-]+|[^\w\s]", phrase)
 
 
-def _phrase_hits(st: _Sent, phrases: Any) -> list[tuple[int, str]]:
-    """(first token, phrase) where a phrase's words match tokens by form or by lemma:
-    "assurer les fonctions de" matches "assurait les fonctions de"."""
+def _phrase_hits(st: _Sent, phrases: Any) -> list[tuple[int, str, int]]:
+    """(first token, phrase, last token) where a phrase's words match tokens by form or by
+    lemma: "assurer les fonctions de" matches "assurait les fonctions de"; up to two adverbs may
+    come between its words ("reprend finalement cette fonction")."""
     forms = [norm(st.s.text[t.start - st.s.start:t.end - st.s.start]) for t in st.toks]
     lemmas = [norm(t.lemma) for t in st.toks]
     hits = []
     for phrase in phrases:
         words = _words(phrase)
-        n = len(words)
-        for i in range(len(forms) - n + 1):
-            if all(_word_match(words[k], forms[i + k], lemmas[i + k]) for k in range(n)):
-                hits.append((i, phrase))
+        for i in range(len(forms) - len(words) + 1):
+            if not _word_match(words[0], forms[i], lemmas[i]):
+                continue
+            j, skipped = i, 0
+            for w in words[1:]:
+                j += 1
+                while j < len(forms) and skipped < 2 and st.toks[j].pos == "ADV" and not _word_match(w, forms[j], lemmas[j]):
+                    j, skipped = j + 1, skipped + 1
+                if j >= len(forms) or not _word_match(w, forms[j], lemmas[j]):
+                    break
+            else:
+                hits.append((i, phrase, j))
     return hits
 
 

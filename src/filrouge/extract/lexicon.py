@@ -24,7 +24,7 @@ EVENT_TYPES = (
 
 _REQUIRED = (
     "roles", "collective_roles", "events", "explicit_org", "person_events", "succession", "return_posts",
-    "purpose_markers", "unrealised_heads", "hypothetical_lemmas", "reported_markers", "plan_phrases",
+    "purpose_markers", "unrealised_heads", "hypothetical_lemmas", "implicative_verbs", "reported_markers", "plan_phrases",
     "interim_markers", "same_time_markers", "staff_nouns", "headcount_verbs", "headcount_nouns",
     "part_of_whole", "petition", "at_least", "at_most", "approx", "exact", "currencies", "multipliers",
     "vague_amounts", "stake_verbs", "stake_nouns", "percent_words", "age_units", "birthday_lemmas",
@@ -93,8 +93,10 @@ class Lexicon:
             self.events[etype] = EventWords(
                 frozenset(norm(v) for v in spec.get("verbs", ())),
                 frozenset(norm(v) for v in spec.get("nouns", ())),
-                tuple(norm(v) for v in spec.get("phrases", ())),
+                tuple(norm(v) for v in (*spec.get("phrases", ()), *spec.get("takeover_phrases", ()))),
             )
+        self.takeover_phrases = frozenset(norm(v) for v in data["events"].get("return", {}).get("takeover_phrases", ()))
+        self.again_re = _phrase_re(data.get("again_markers", ()))
         self.trigger_lemmas: dict[str, str] = {}
         for etype, ew in self.events.items():
             for w in ew.verbs | ew.nouns:
@@ -111,8 +113,10 @@ class Lexicon:
         self.purpose = frozenset(norm(v) for v in data["purpose_markers"])
         self.unrealised = frozenset(norm(v) for v in data["unrealised_heads"])
         self.hypothetical = frozenset(norm(v) for v in data["hypothetical_lemmas"])
+        self.implicative = frozenset(norm(v) for v in data["implicative_verbs"])
         self.reported_re = _phrase_re(data["reported_markers"])
         self.plan_re = _phrase_re(data["plan_phrases"])
+        self.effective_re = re.compile(rf"(?<![\w-])(?:{alternation(data.get('effective_markers', ()))})\s*(?:le\s+|au\s+|du\s+)?$")
         self.interim_re = _phrase_re(data["interim_markers"])
         self.same_time_re = re.compile(rf"^\W*(?:{alternation(data['same_time_markers'])})(?![\w-])")
         self.staff = frozenset(norm(v) for v in data["staff_nouns"])
@@ -138,6 +142,8 @@ class Lexicon:
             rf"(\d+(?:[.,]\d+)?)\s*(?:{alternation(data['percent_words'])})(?![\w])")
         self.age_re = re.compile(rf"(?<![\w.,])(\d{{1,3}})\s+(?:{alternation(data['age_units'])})(?![\w-])")
         self.birthday = frozenset(norm(v) for v in data["birthday_lemmas"])
+        self.tenure_lead_re = re.compile(rf"(?<![\w-])(?:{alternation(data.get('tenure_lead', ()))})\s+$")
+        self.tenure_place_re = re.compile(rf"^\s*(?:{alternation(data.get('tenure_places', ()))})(?![\w-])")
         self.speech = frozenset(norm(v) for v in data["speech_verbs"])
         self.quote_pairs = [tuple(p) for p in data["quote_pairs"]]
         self.quote_res = [re.compile(re.escape(a) + r"([^" + re.escape(a + b) + r"]{1,1500}?)" + re.escape(b), re.S)
@@ -157,6 +163,8 @@ class Lexicon:
         self.legal_forms = frozenset(norm(v) for v in data["legal_forms"])
         self.generic_org = frozenset(norm(v) for v in data["generic_org_nouns"])
         self.generic_org_re = _phrase_re(self.generic_org)
+        self.descriptor_re = re.compile(
+            rf"(?<![\w-])(?:{alternation(data.get('descriptor_heads', ()))})\s+(?:de\s+(?:la\s+|l'|l’)?|d'|d’|du\s+)$")
         self.person_pronouns = frozenset(norm(v) for v in data["person_pronouns"])
         slots = data["org_slots"]
         heads = list(slots.get("heads", ())) + [s for s, lab in self.role_of.items() if lab not in self.public_roles]

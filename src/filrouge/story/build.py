@@ -36,7 +36,8 @@ PERSON_EVENTS = ("appointment", "dismissal", "resignation", "removal", "hire", "
 def _moves_term(f: dict[str, Any]) -> bool:
     """A start or exit that moves a role term: told as done, or planned with a stated date
     ("prendra ses fonctions le 1er juin")."""
-    return f["modality"] in ("stated", "reported") or (f["modality"] == "plan" and f["date_basis"] == "text")
+    return f["modality"] in ("stated", "reported") or (f["modality"] == "plan" and (
+        f["date_basis"] == "text" or bool(f["detail"].get("effective"))))
 
 
 def _textual(facts: list[dict[str, Any]]) -> bool:
@@ -96,6 +97,48 @@ class Event:
         }
 
 
+def _narrow_to_report_day(ev: Event) -> None:
+    """An event the texts date only by a month or a year, reported as news by an article of a
+    known day inside that period ("X laisse sa place à Y" in a page of 25 February, "en février"
+    elsewhere): dated by the earliest such report, marked as estimated from the publication."""
+    lo, hi = ev.date or "", ev.date_end or ev.date or ""
+    reports = sorted(f["date"] for f in ev.facts if f["date_basis"] == "published" and f["granularity"] == "day"
+                     and f["date"] and lo <= f["date"] <= hi)
+    if reports:
+        ev.date = ev.date_end = reports[0]
+        ev.granularity, ev.date_basis = "day", "published"
+
+
+def _share_exit_days(events: list[Event]) -> None:
+    """One exit told as a dismissal by some sources and a departure or resignation by others: an
+    exit dated only by a month or a year takes the day another exit of the same person from the
+    same organisation has inside that period (the best witness of one exit); two stated days
+    less than a week apart for such exits are one exit dated differently (a conflict)."""
+    exits = [e for e in events if e.type in EXITS and e.person and e.org and e.date]
+    for ev in exits:
+        if ev.granularity != "day" or ev.date_basis != "text":
+            continue
+        for o in exits:
+            if o is ev or o.person != ev.person or o.org != ev.org or o.granularity != "day" or o.date_basis != "text" \
+                    or o.date == ev.date or (o.type, o.date) > (ev.type, ev.date or ""):
+                continue
+            gap = abs(((parse_day(o.date) or date.min) - (parse_day(ev.date) or date.min)).days)
+            if gap <= 7 and o.date not in ev.alternatives:
+                ev.alternatives[o.date] = [f for f in o.facts if f["date"] == o.date and f["date_basis"] == "text"]
+    for ev in exits:
+        if ev.granularity == "day":
+            continue
+        lo, hi = ev.date or "", ev.date_end or ev.date or ""
+        days = sorted((o for o in exits if o is not ev and o.person == ev.person and o.org == ev.org
+                       and o.granularity == "day" and lo <= (o.date or "") <= hi),
+                      key=lambda o: (o.date_basis not in ("text", "context"), -len(o.witnesses), o.date))
+        if days:
+            best = days[0]
+            ev.date = ev.date_end = best.date
+            ev.granularity = "day"
+            ev.date_basis = "context" if best.date_basis in ("text", "context") else best.date_basis
+
+
 class Story:
     def __init__(self, facts: list[dict[str, Any]], resolver: Resolver, lex: Lexicon | None = None) -> None:
         self.lex = lex or load_lexicon("fr")
@@ -122,7 +165,7 @@ class Story:
         # "écarté" with no post named, of someone another source says was dismissed: the dismissal
         dismissed = {(f["person"], f["org"]) for f in self.facts if f["type"] == "dismissal"}
         for f in self.facts:
-            if f["type"] in ("role", "age") or f["negated"] or f["modality"] == "hypothetical":
+            if f["type"] in ("role", "age", "tenure") or f["negated"] or f["modality"] == "hypothetical":
                 continue
             if f["type"] == "removal" and not f["role"] and (f["person"], f["org"]) in dismissed:
                 key = ("dismissal", f["person"], f["org"])
@@ -181,15 +224,23 @@ class Story:
                 ev.date, ev.date_end = best, days[best][0]["date_end"]
                 ev.granularity = days[best][0]["granularity"]
                 ev.date_basis = "text" if any(f["date_basis"] == "text" for f in days[best]) else "context"
+                if ev.granularity != "day":
+                    _narrow_to_report_day(ev)
+                roles = {f["role"] for f in days[best] if f["role"]}
                 for d in ranked[1:]:
                     # a day only guessed from context does not contradict a stated one
-                    if ev.granularity != "day" or not _textual(days[d]):
+                    if not _textual(days[d]) or not _textual(days[best]):
                         continue
                     g = days[d][0]
-                    # a coarser date that contains the day agrees with it ("en décembre", "le 1er décembre")
-                    if g["granularity"] == "day" or not (g["date"] <= ev.date <= (g["date_end"] or g["date"])):
+                    other_roles = {f["role"] for f in days[d] if f["role"]}
+                    if roles and other_roles and not roles & other_roles:
+                        continue  # "nommé directeur financier en 2020", "nommé PDG en 2021": two events
+                    # dates that overlap agree ("en décembre", "le 1er décembre"); "en 2020" and "en
+                    # 2021" for one event do not
+                    if g["date"] > (ev.date_end or ev.date) or (g["date_end"] or g["date"]) < ev.date:
                         ev.alternatives[d] = days[d]
             events.extend(evs)
+        _share_exit_days(events)
         events.sort(key=lambda e: (e.date is None, e.date or "", e.type))
         return events
 
@@ -313,6 +364,8 @@ class Story:
                 groups[("investment", f["org"], f["detail"].get("investor"))].append(f)
             elif f["type"] == "age" and f["person"]:
                 groups[("age", f["person"], None)].append(f)
+            elif f["type"] == "tenure" and f["person"]:
+                groups[("tenure", f["person"], f["org"])].append(f)
         for (kind, subject, other), fs in groups.items():
             item = self._compare(kind, subject, other, fs)
             if item:
@@ -356,7 +409,7 @@ class Story:
             return None
         about = {"headcount": f"{subject} head-count", "petition": f"people signing or threatening to leave ({subject})",
                  "stake": f"stake of {other} in {subject}", "investment": f"amount invested by {other} in {subject}",
-                 "age": f"age of {subject}"}[kind]
+                 "age": f"age of {subject}", "tenure": f"years {subject} spent at {other or '?'}"}[kind]
         if kind == "age":
             births = []
             for f in fs:

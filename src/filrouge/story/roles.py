@@ -172,7 +172,9 @@ class TermBuilder:
                     cur.sources += srcs
                     continue
                 cur = Interval(org, role, person, interim, weak=r != role, is_return=ev.type == "return")
-                if ev.date and ev.date_basis in ("text", "context") and ev.granularity == "day":
+                if (eff := effective_day(ev)) is not None:
+                    cur.start, cur.start_granularity = eff, "day"  # "prendra ses fonctions le 1er octobre"
+                elif ev.date and ev.date_basis in ("text", "context") and ev.granularity == "day":
                     cur.start, cur.start_granularity = ev.date, ev.granularity
                 elif (ex := self.vacated(ev)) is not None and ex.date and ex.granularity == "day" \
                         and ex.date_basis in ("text", "context"):
@@ -190,13 +192,18 @@ class TermBuilder:
                 terms.append(cur)
             elif ev.type in EXITS and self.ends(ev, role, started, dual):
                 if cur is None:
+                    # an exit naming no post ends each post the person is said to hold; one known
+                    # only from a combined title ("PDG") stays weak evidence
                     cur = Interval(org, role, person, bool(statements and all(s["interim"] for s in statements)),
-                                   weak=bool(ev.role) and ev.role != role)
+                                   weak=(bool(ev.role) and ev.role != role) or (not ev.role and bool(statements) and all(
+                                       s["detail"].get("combined") for s in statements)))
                     terms.append(cur)
                 if cur.closed:
                     continue
                 cur.closed = True
-                if ev.date and ev.date_basis in ("text", "context"):
+                if (eff := effective_day(ev)) is not None:
+                    cur.end = _iso((parse_day(eff) or date.min) - timedelta(days=1))  # until the successor starts
+                elif ev.date and ev.date_basis in ("text", "context"):
                     cur.end = (ev.date_end or ev.date) if ev.granularity == "day" else None
                     if cur.end is None:
                         cur.end_by = ev.date_end
@@ -323,6 +330,13 @@ def _period_end(d: date, granularity: str | None) -> date:
 def _co_holders(a: Interval, b: Interval) -> bool:
     """Two interim holders appointed the same day, or co-holders the text names as such."""
     return bool(a.interim and b.interim and a.start and a.start == b.start)
+
+
+def effective_day(ev: Event) -> str | None:
+    """The day a start or a handover takes effect, when a source states it apart from the news."""
+    days = sorted(f["detail"]["effective"] for f in ev.facts
+                  if f["detail"].get("effective") and f["detail"].get("effective_granularity") == "day")
+    return days[0] if days else None
 
 
 def holders(terms: list[Interval], at: date, single: bool) -> list[Interval]:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
+from ..clean.dates import url_dates
 from .tagger import TimeTagger, _alt, _time_data
 
 Basis = Literal["published", "dateline", "text", "url", "inferred"]
@@ -91,6 +92,8 @@ class _Finder:
         self.dateline = re.compile(
             r"(?m)^[ \t]*[A-ZÀ-Ý][\w'’. /-]{1,40}?,\s*(?:le\s+)?(?:" + day_month + r")\s*"
             r"(?:\([A-Z][\w .&/-]{1,30}\)\s*[-–—]?|[-–—])")
+        # "AFP-28 mai 2025:", "DIA - 3 février 2022 —": an agency's code before the date
+        self.agency = re.compile(r"(?m)^[ \t]*[A-Z][A-Z&]{1,11}\s*[-–—]\s*(?:" + day_month + r")\s*[:–—-]")
         self.url = re.compile(r"https?://[^\s<>\"')\]]+", re.I)
 
     def day_month(self, m: re.Match[str]) -> tuple[int | None, int, int] | None:
@@ -100,27 +103,6 @@ class _Finder:
         d = 1 if g["d"].lower() == "1er" else int(g["d"])
         mo = self.tagger.months[g["m"].lower()]
         return (int(g["y"]) if g.get("y") else None), mo, d
-
-
-_URL_DAY = (
-    re.compile(r"(?<!\d)((?:19|20)\d{2})[/_-](0[1-9]|1[0-2])[/_-](0[1-9]|[12]\d|3[01])(?!\d)"),
-    # /20210315/, -20210315-, _AN-202112120049 (a day then a time)
-    re.compile(r"(?<![\dA-Za-z])((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?:\d{4})?(?!\d)"),
-)
-_URL_MONTH = re.compile(r"/((?:19|20)\d{2})/(0[1-9]|1[0-2])/")
-
-
-def url_dates(url: str) -> tuple[list[date], list[tuple[int, int]]]:
-    """Days and months written in a URL (path and query, not the host)."""
-    path = re.sub(r"^[a-z]+://[^/]+", "", url, flags=re.I)
-    days: list[date] = []
-    for rx in _URL_DAY:
-        for m in rx.finditer(path):
-            d = _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-            if d and d not in days:
-                days.append(d)
-    months = [(int(m.group(1)), int(m.group(2))) for m in _URL_MONTH.finditer(path)]
-    return days, months
 
 
 def _resolve_year(y: int | None, mo: int, d: int, coarse: Anchor | None, latest: date | None) -> date | None:
@@ -165,12 +147,12 @@ def infer_anchor(text: str, published: str | None, tagger: TimeTagger | None = N
             return hit
         break  # only the first statement: later ones belong to other pages (related articles)
     # 2. a dateline at the head of a paragraph
-    for m in finder.dateline.finditer(text):
+    heads = [m for rx in (finder.dateline, finder.agency) for m in rx.finditer(text)]
+    for m in sorted(heads, key=lambda m: m.start())[:1]:
         y, mo, d = finder.day_month(m)
         hit = refine(_resolve_year(y, mo, d, coarse, latest_stated), "dateline")
         if hit:
             return hit
-        break
     # 3. the page's address, then addresses cited in the text
     month_hint: tuple[int, int] | None = None
     if url:

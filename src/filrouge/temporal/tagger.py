@@ -141,9 +141,9 @@ class TimeTagger:
             ("month_year", re.compile(B + r"(?:(?:au\s+)?mois\s+d[e']\s*)?(?P<m>" + M + r")\s+(?P<y>\d{4}|\d{2})" + E, flags)),
             ("month_rel", re.compile(B + r"(?:(?:au\s+)?mois\s+d[e']\s*)?(?P<m>" + M + r")\s+(?P<rel>" + LAST + "|" + NEXT + r")" + E, flags)),
             ("month_bare", re.compile(r"(?:(?<=\ben )|(?<=\bde )|(?<=\bd')|(?<=\bd’)|(?<=\bdepuis ))(?:(?:au\s+)?mois\s+d[e']\s*)?(?P<m>" + M + r")" + E
-                                      + "|" + B + r"(?:" + _alt(data["month_lead"]) + r")\s*(?P<m2>" + M + r")" + E, flags)),
+                                      + "|" + B + r"(?:" + _alt(data["month_lead"]) + r")\s*(?P<m2>" + M + r")(?:\s+(?P<y2>(?:19|20)\d{2}))?" + E, flags)),
             ("mois_de", re.compile(B + r"mois\s+d[e']\s*(?P<m>" + M + r")" + E, flags)),
-            ("rel_day_part", re.compile(B + r"(?P<r>" + R + r")(?:\s+(?P<wd>" + W + r"))?(?:\s+(?:au\s+|dans\s+la\s+|en\s+)?(?P<p>" + P + r"))?"
+            ("rel_day_part", re.compile(B + r"(?P<r>" + R + r")(?:\s+(?P<wd>" + W + r"))?(?:(?:\s+|-)(?:au\s+|dans\s+la\s+|en\s+)?(?P<p>" + P + r"))?"
                                         r"(?:\s+à\s+(?P<ch>\d{1,2})\s*h\s*(?P<cm>\d{2})?)?" + E, flags)),
             ("this_part", re.compile(B + r"(?:" + _alt(data["this_words"]) + r")\s+(?P<p>" + P + r")" + E, flags)),
             ("weekday", re.compile(B + r"(?:(?P<le>le)\s+)?(?:(?P<this>ce)\s+)?(?P<same>même\s+)?(?P<wd>" + W + r")(?:\s+(?P<p>" + P + r"))?(?:\s+(?P<rel>" + LAST + "|" + NEXT + r"))?"
@@ -587,8 +587,8 @@ class TimeTagger:
 
         if name in ("month_year", "month_rel", "month_bare", "mois_de"):
             mo = self.months[(g.get("m") or g.get("m2")).lower()]
-            if g.get("y"):
-                y = self._year(g["y"])
+            if g.get("y") or g.get("y2"):
+                y = self._year(g.get("y") or g["y2"])
             elif dct is None:
                 return make("DATE", f"XXXX-{mo:02d}", "month", False)
             else:
