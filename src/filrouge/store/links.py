@@ -41,6 +41,7 @@ class Links:
         self._lsh: Any = None  # datasketch MinHashLSH over foreign documents, made when needed
         self._perm = 0
         self._foreign: dict[str, Any] = {}
+        self.changed: set[str] = set()  # documents whose link was written (the story redoes them)
 
     def start(self, seen: int) -> None:
         """The run's index holds every document up to ``seen`` (Store.signatures)."""
@@ -102,6 +103,7 @@ class Links:
         for doc_id, (target, sim) in links.items():
             conn.execute(update(documents).where(documents.c.id == doc_id)
                          .values(duplicate_of=target, similarity=sim))
+            self.changed.add(doc_id)
         for group in _union(merges):
             self._settle(conn, group, links)
 
@@ -147,6 +149,7 @@ class Links:
                 sim = _similarity(hashes.get(doc_id), hashes.get(target))
             conn.execute(update(documents).where(documents.c.id == doc_id)
                          .values(duplicate_of=target, similarity=sim))
+            self.changed.add(doc_id)
 
 
 def _similarity(a: bytes | None, b: bytes | None) -> float | None:

@@ -29,7 +29,8 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlch
 from ..errors import StoreError
 from ..models import Entity, Fact, ParsedDocument, Sentence, Token
 from .links import Links
-from .schema import MIGRATIONS, SCHEMA_VERSION, documents, entities, facts, meta, name_votes, origins, sentences
+from .schema import (MIGRATIONS, SCHEMA_VERSION, documents, entities, facts, meta, name_votes, origins, sentences,
+                     story_counts, story_dirty)
 
 # pg_advisory_xact_lock key of the store's write lock (any constant; 'filrouge' in ASCII)
 WRITE_LOCK_KEY = 0x66696C726F756765
@@ -241,6 +242,7 @@ class Store:
         links are settled against what other runs wrote meanwhile (:mod:`.links`)."""
         now = datetime.now(UTC).isoformat(timespec="seconds")
         added: list[str] = []
+        counted: list[tuple[str, str, str, float, float, int, int]] = []
         with self._write("storing a batch") as conn:
             self._links.catch_up(conn)
             seq = conn.execute(select(func.coalesce(func.max(documents.c.seq), 0))).scalar_one()
@@ -281,14 +283,17 @@ class Store:
                     ])
                 _insert_facts(conn, doc_id, p.facts)
                 _insert_votes(conn, doc_id, p.votes)
+                counted += _story_counts(seq, p.entities, p.facts, p.votes)
             present = {p.doc.content_hash for p in parsed}
             for origin, doc_id in list(self._pending_origins.items()):
                 if doc_id in present:
                     self._insert_new(conn, origins, "origin", origin=origin, doc_id=doc_id)
                     del self._pending_origins[origin]
             # links last: every document they name now exists
+            self._links.changed = set()
             self._links.apply(conn, links, new_hashes)
             self._links.wrote(seq)
+            self._story_changed(conn, counted, {("doc", d) for d in [*added, *self._links.changed]})
         return added
 
     def replace_facts(self, doc_id: str, new: Iterable[Fact],
@@ -310,12 +315,52 @@ class Store:
                     .where(documents.c.seq > self._votes_seq, name_votes.c.key.in_(keys)).limit(1)).first()
                 if newer is not None:
                     return False
+            seq = conn.execute(select(documents.c.seq).where(documents.c.id == doc_id)).scalar() or 0
+            old = conn.execute(select(facts.c.person, facts.c.org, facts.c.detail).where(facts.c.doc_id == doc_id)).all()
+            counted = [(k, n, lab, -a, -b, -c, f) for k, n, lab, a, b, c, f in _story_counts(
+                seq, (), [Fact("", 0, 0, 0, person=p, org=o) for p, o, _d in old], ())]
+            dirty = {("doc", doc_id)} | {("name", n) for p, o, d in old
+                                         for n in (p, o, *(json.loads(d).get(k) for k in ("holder", "investor")))
+                                         if isinstance(n, str) and n}
             conn.execute(facts.delete().where(facts.c.doc_id == doc_id))
             _insert_facts(conn, doc_id, new)
+            counted += _story_counts(seq, (), new, ())
             if votes is not None:
+                old_votes = conn.execute(select(name_votes.c.key, name_votes.c.per, name_votes.c.org)
+                                         .where(name_votes.c.doc_id == doc_id)).all()
+                counted += [("vote", k, "", -per, -org, -1, 0) for k, per, org in old_votes]
+                counted += _story_counts(seq, (), (), votes)
                 conn.execute(name_votes.delete().where(name_votes.c.doc_id == doc_id))
                 _insert_votes(conn, doc_id, votes)
+            self._story_changed(conn, counted, dirty)
         return True
+
+    def _story_changed(self, conn: Connection, counted: list[tuple[str, str, str, float, float, int, int]],
+                       dirty: set[tuple[str, str]]) -> None:
+        """Keep the story's name counts and its list of what changed (story/materialized.py)
+        in the transaction that changed the facts."""
+        totals: dict[tuple[str, str, str], list[float]] = {}
+        for kind, name, label, n, m, c, first in counted:
+            t = totals.setdefault((kind, name, label), [0.0, 0.0, 0, first])
+            t[0] += n
+            t[1] += m
+            t[2] += c
+            t[3] = min(t[3], first)
+        ins = pg_insert(story_counts) if self.dialect == "postgresql" else sqlite_insert(story_counts)
+        rows = [{"kind": k, "name": n, "label": lab, "n": v[0], "m": v[1], "c": int(v[2]), "first": int(v[3])}
+                for (k, n, lab), v in sorted(totals.items())]
+        for i in range(0, len(rows), 500):
+            conn.execute(ins.values(rows[i:i + 500]).on_conflict_do_update(
+                index_elements=["kind", "name", "label"],
+                set_={"n": story_counts.c.n + ins.excluded.n, "m": story_counts.c.m + ins.excluded.m,
+                      "c": story_counts.c.c + ins.excluded.c}))
+        if any(v[2] < 0 for v in totals.values()):
+            conn.execute(story_counts.delete().where(story_counts.c.c <= 0))
+        if dirty:
+            dins = pg_insert(story_dirty) if self.dialect == "postgresql" else sqlite_insert(story_dirty)
+            items = [{"kind": k, "value": v} for k, v in sorted(dirty)]
+            for i in range(0, len(items), 500):
+                conn.execute(dins.values(items[i:i + 500]).on_conflict_do_nothing())
 
     def name_votes(self) -> dict[str, tuple[float, float]]:
         """Store-wide evidence per name key: (person votes, organisation votes)."""
@@ -486,6 +531,19 @@ def _insert_facts(conn: Any, doc_id: str, items: tuple[Fact, ...]) -> None:
              "detail": json.dumps(f.detail, ensure_ascii=False)}
             for f in items
         ])
+
+
+def _story_counts(seq: int, ents: Iterable[Entity], items: Iterable[Fact],
+                  votes: Iterable[tuple[str, float, float, str | None]]) -> list[tuple[str, str, str, float, float, int, int]]:
+    """What an article adds to the name counts the story's resolver reads (schema.story_counts)."""
+    out = [("mention", e.text, e.label, 1.0, 0.0, 1, seq) for e in ents]
+    for f in items:
+        if f.person:
+            out.append(("fact", f.person, "person", 1.0, 0.0, 1, seq))
+        if f.org:
+            out.append(("fact", f.org, "organisation", 1.0, 0.0, 1, seq))
+    out += [("vote", k[:200], "", float(per), float(org), 1, 0) for k, per, org, _used in votes]
+    return out
 
 
 def _insert_votes(conn: Any, doc_id: str, items: tuple[tuple[str, float, float, str | None], ...]) -> None:

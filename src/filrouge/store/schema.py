@@ -131,6 +131,58 @@ name_votes = Table(
 )
 
 
+# The story kept up to date (story/materialized.py). What the name resolver reads, summed over
+# the store (kind "mention": entity text and label; "fact": a fact's person or organisation,
+# label person|organisation; "vote": a name key's person (n) and organisation (m) votes), so
+# that it is rebuilt without reading every mention; ``c``: the mentions (vote rows) counted,
+# ``first``: the sequence number of the first article counted.
+story_counts = Table(
+    "story_counts",
+    metadata,
+    Column("kind", String(8), primary_key=True),
+    Column("name", Text, primary_key=True),
+    Column("label", String(16), primary_key=True),
+    Column("n", Float, nullable=False),
+    Column("m", Float, nullable=False),
+    Column("c", Integer, nullable=False),
+    Column("first", Integer, nullable=False),
+)
+# What changed since the story was last brought up to date: kind "doc" (an article whose facts
+# were written), "name" (a name of facts that were deleted), "all" (rebuild everything).
+story_dirty = Table(
+    "story_dirty",
+    metadata,
+    Column("kind", String(8), primary_key=True),
+    Column("value", Text, primary_key=True),
+)
+# One part of the story per connected set of people and organisations that facts link: its
+# events, role intervals and conflicts (JSON), and the entity nodes ("p:Name", "o:Name",
+# "u:Unit", "-" for facts naming nobody) that belong to it.
+story_parts = Table(
+    "story_parts",
+    metadata,
+    Column("part", Text, primary_key=True),
+    Column("gen", Integer, nullable=False),
+    Column("data", Text, nullable=False),
+)
+story_nodes = Table(
+    "story_nodes",
+    metadata,
+    Column("node", Text, primary_key=True),
+    Column("part", Text, nullable=False),
+)
+Index("ix_story_nodes_part", story_nodes.c.part)
+# How every name written in a fact was resolved when the parts were last computed
+# (kind "p": as a person; "o": as an organisation, JSON [org, unit]).
+story_names = Table(
+    "story_names",
+    metadata,
+    Column("kind", String(1), primary_key=True),
+    Column("raw", Text, primary_key=True),
+    Column("resolved", Text, nullable=False),
+)
+
+
 def _v1(conn: Connection) -> None:
     metadata.create_all(conn, tables=[meta, documents, origins, sentences, entities])
     if conn.dialect.name == "sqlite":
@@ -161,10 +213,30 @@ def _v3(conn: Connection) -> None:
     metadata.create_all(conn, tables=[name_votes])
 
 
+def _v4(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[story_counts, story_dirty, story_parts, story_nodes, story_names])
+    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_facts_person ON facts (person)"))
+    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_facts_org ON facts (org)"))
+    conn.execute(text(
+        "INSERT INTO story_counts (kind, name, label, n, m, c, first) "
+        "SELECT 'mention', e.text, e.label, count(*), 0, count(*), min(d.seq) FROM entities e "
+        "JOIN documents d ON d.id = e.doc_id GROUP BY e.text, e.label"))
+    for col, label in (("person", "person"), ("org", "organisation")):
+        conn.execute(text(
+            f"INSERT INTO story_counts (kind, name, label, n, m, c, first) "
+            f"SELECT 'fact', f.{col}, '{label}', count(*), 0, count(*), min(d.seq) FROM facts f "
+            f"JOIN documents d ON d.id = f.doc_id WHERE f.{col} IS NOT NULL GROUP BY f.{col}"))
+    conn.execute(text(
+        "INSERT INTO story_counts (kind, name, label, n, m, c, first) "
+        "SELECT 'vote', key, '', sum(per), sum(org), count(*), 0 FROM name_votes GROUP BY key"))
+    conn.execute(text("INSERT INTO story_dirty (kind, value) VALUES ('all', '')"))
+
+
 # (version, description, function). Append only: never edit a released migration.
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "documents, origins, sentences (full-text indexed), entities", _v1),
     (2, "facts (events, roles, numbers, quotes) extracted from sentences", _v2),
     (3, "name_votes (person or organisation evidence per article)", _v3),
+    (4, "story_counts, story_dirty, story_parts, story_nodes, story_names (the story kept up to date)", _v4),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]

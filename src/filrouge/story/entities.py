@@ -72,26 +72,32 @@ class Resolver:
                  prior: Votes | None = None) -> None:
         self.lex = lex or load_lexicon("fr")
         lex = self.lex
-        named = []
-        for t, lab in names:
+        # names and fact_names: (text, label) per mention, or (text, label, count) for `count` mentions
+        named: Counter[tuple[str, str]] = Counter()
+        for t, lab, *times in names:
             got = None if "\n" in t else name_of(t, lex)
             if got is None:
                 continue
             # a name no article kept (sentence-start word, a source only) is not listed
             if prior is not None and name_key(got[0], lex) not in prior:
                 continue
-            named.append((got[0], "SLOT" if got[1] == "ORG" else lab))
+            named[(got[0], "SLOT" if got[1] == "ORG" else lab)] += times[0] if times else 1
         # a name's type: the store's votes (organisation slots included) when known, else the labels
-        votes = decide(type_votes(named, lex), prior)
+        local: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+        for (n, lab), c in named.items():
+            for k, (per, org) in type_votes([(n, lab)], lex).items():
+                local[k][0] += per * c
+                local[k][1] += org * c
+        votes = decide({k: (v[0], v[1]) for k, v in local.items()}, prior)
         counts: Counter[tuple[str, str]] = Counter()
-        for n, lab in named:
+        for (n, lab), c in named.items():
             kind = votes.get(name_key(n, lex))
             if kind:
-                counts[(n, "person" if kind == "PER" else "organisation")] += 1
-        for n, kind in fact_names:
+                counts[(n, "person" if kind == "PER" else "organisation")] += c
+        for n, kind, *times in fact_names:
             got = name_of(n, lex) if n else None
             if got:
-                counts[(got[0], kind)] += 1
+                counts[(got[0], kind)] += times[0] if times else 1
         self._first_names_as_people(counts)
         self.entities: dict[str, EntityRecord] = {}
         self._map: dict[tuple[str, str], str] = {}

@@ -1,0 +1,480 @@
+"""The story kept in the store and brought up to date for what changed, not rebuilt per query.
+
+Facts link people and organisations (a fact's person, organisation, unit, stake holder,
+investor, replaced person); every rule of :class:`~.build.Story` compares facts that share
+one of them (events group by person and organisation, role terms by organisation and
+person, conflicts by organisation or person), so the story of the store is the union of
+the stories of its *parts*: the connected sets of entities that facts link (facts naming
+nobody, and number facts with no organisation, share the part ``-``). Each part's events,
+role intervals and conflicts are stored as JSON (``story_parts``) with the entities it
+holds (``story_nodes``), and sort keys that give the order of a full build.
+
+Writing facts (``Store.write_batch``, ``Store.replace_facts``) records what changed
+(``story_dirty``) and keeps the name counts the resolver reads (``story_counts``) in the
+same transaction. :func:`refresh`, run by the story commands and the app before they read,
+rebuilds the resolver from those counts, then recomputes the parts that hold a changed
+article's entities or a name whose resolution changed (with every part they now join), and
+leaves the others as they are. A new extraction vocabulary or story code (fingerprint),
+``filrouge extract`` and a new store rebuild every part. With an alias file the story is
+built in full from the facts instead (:func:`filrouge.story.load_story`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, insert, select
+
+from ..extract.lexicon import Lexicon, load_lexicon
+from ..store.repository import Store
+from ..store.schema import (documents, facts, meta, sentences, story_counts, story_dirty, story_names, story_nodes,
+                            story_parts)
+from .build import PERSON_EVENTS, Story
+from .entities import EntityRecord, Resolver
+from .roles import Interval, holders
+
+NOBODY = "-"
+_KEYED_BY_PERSON = frozenset(PERSON_EVENTS) | {"founding", "acquisition", "quote", "role", "age", "tenure"}
+_CHUNK = 500
+
+
+def fingerprint() -> str:
+    """What a stored part depends on besides the facts: the vocabulary and the story's code."""
+    h = hashlib.sha256()
+    for name in sorted(p.name for p in resources.files("filrouge.data.extract").iterdir() if p.name.endswith(".yaml")):
+        h.update(resources.files("filrouge.data.extract").joinpath(name).read_bytes())
+    for mod in ("build.py", "roles.py", "entities.py", "materialized.py"):
+        h.update((Path(__file__).parent / mod).read_bytes())
+    return h.hexdigest()[:16]
+
+
+# ---- names ----------------------------------------------------------------------------
+class Names:
+    """Memoised resolution of the names written in facts: "p" as a person, "o" as an
+    organisation (and its unit)."""
+
+    def __init__(self, resolver: Resolver) -> None:
+        self.resolver = resolver
+        self._memo: dict[tuple[str, str], Any] = {}
+
+    def get(self, kind: str, raw: str) -> Any:
+        key = (kind, raw)
+        if key not in self._memo:
+            r = self.resolver
+            self._memo[key] = r.person(raw) if kind == "p" else [r.org(raw), r.unit(raw)]
+        return self._memo[key]
+
+    def nodes(self, kind: str, raw: str) -> list[str]:
+        v = self.get(kind, raw)
+        return [f"p:{v}"] if kind == "p" else [f"o:{v[0]}", f"u:{v[1]}"]
+
+
+def _raw_names(f: dict[str, Any]) -> list[tuple[str, str]]:
+    out = []
+    if f["person"]:
+        out.append(("p", f["person"]))
+    if f["org"]:
+        out.append(("o", f["org"]))
+    d = f["detail"]
+    for k, kind in (("holder", "o"), ("investor", "o"), ("replaces", "p")):
+        if isinstance(d.get(k), str) and d[k]:
+            out.append((kind, d[k]))
+    return out
+
+
+def fact_nodes(f: dict[str, Any], names: Names) -> set[str]:
+    """The entities a raw fact links (the part it belongs to)."""
+    nodes = {n for kind, raw in _raw_names(f) for n in names.nodes(kind, raw)}
+    if not nodes or (f["type"] == "quote" and not f["person"]) or (
+            f["type"] not in _KEYED_BY_PERSON and not f["org"]):
+        nodes.add(NOBODY)  # grouped with the other facts of their kind that name no one
+    return nodes
+
+
+# ---- the resolver, from the counts the store keeps ----------------------------------------
+def build_resolver(conn: Connection, lex: Lexicon) -> Resolver:
+    rows = conn.execute(select(story_counts.c.kind, story_counts.c.name, story_counts.c.label, story_counts.c.n,
+                               story_counts.c.m).order_by(story_counts.c.first, story_counts.c.kind,
+                                                          story_counts.c.name, story_counts.c.label)).all()
+    mentions = [(n, lab, int(c)) for k, n, lab, c, _m in rows if k == "mention"]
+    fact_names = [(n, lab, int(c)) for k, n, lab, c, _m in rows if k == "fact"]
+    prior = {n: (float(p), float(o)) for k, n, _lab, p, o in rows if k == "vote"}
+    return Resolver(mentions, fact_names, None, lex, prior=prior)
+
+
+def _resolver_state(r: Resolver) -> str:
+    return json.dumps({"entities": [[e.name, e.kind, dict(e.aliases), e.part_of] for e in r.entities.values()],
+                       "map": [[k[0], k[1], v] for k, v in r._map.items()]}, ensure_ascii=False)
+
+
+def _resolver_from(state: str, lex: Lexicon) -> Resolver:
+    data = json.loads(state)
+    r = Resolver.__new__(Resolver)
+    r.lex = lex
+    r.entities = {n: EntityRecord(n, kind, Counter(al), part_of) for n, kind, al, part_of in data["entities"]}
+    r._map = {(a, b): v for a, b, v in data["map"]}
+    return r
+
+
+# ---- reading facts ------------------------------------------------------------------------
+def _facts(conn: Connection, where: Any) -> list[dict[str, Any]]:
+    """Facts as :meth:`Store.facts` gives them (plus ``seq``), in the same order."""
+    q = (select(facts, documents.c.seq, documents.c.published, documents.c.source, documents.c.title,
+                documents.c.url, documents.c.duplicate_of, documents.c.origin, sentences.c.text.label("sentence_text"))
+         .join(documents, documents.c.id == facts.c.doc_id)
+         .join(sentences, (sentences.c.doc_id == facts.c.doc_id) & (sentences.c.idx == facts.c.sentence_idx),
+               isouter=True)
+         .order_by(documents.c.seq, facts.c.id))
+    if where is not None:
+        q = q.where(where)
+    out = []
+    for r in conn.execute(q).mappings():
+        d = dict(r)
+        d["detail"] = json.loads(d["detail"])
+        d["interim"], d["negated"], d["org_inferred"] = bool(d["interim"]), bool(d["negated"]), bool(d["org_inferred"])
+        out.append(d)
+    return out
+
+
+def _chunks(items: Iterable[Any]) -> Iterable[list[Any]]:
+    items = sorted(items)
+    for i in range(0, len(items), _CHUNK):
+        yield items[i:i + _CHUNK]
+
+
+# ---- one part -----------------------------------------------------------------------------
+def _part_data(story: Story) -> dict[str, Any]:
+    """A part's events, intervals and conflicts, each with the key that orders it among
+    every part's as a full build orders them."""
+    def pos(fs: Iterable[dict[str, Any]]) -> list[int]:
+        return list(min((f["seq"], f["id"]) for f in fs))
+
+    events, ev_keys = [], []
+    for i, ev in enumerate(story.events):
+        key = [ev.date is None, ev.date or "", ev.type, pos(ev.facts), i]
+        ev_keys.append(key)
+        events.append({"key": key, "org": ev.org, "person": ev.person, "date": ev.date, "date_end": ev.date_end,
+                       "type": ev.type, "others": sorted({f["detail"][k] for f in ev.facts for k in ("holder", "investor")
+                                                          if f["detail"].get(k)}),
+                       "json": ev.to_json()})
+    intervals = [{"key": [iv.org, iv.role, iv.order().isoformat(), iv.name, i], "iv": dataclasses.asdict(iv)}
+                 for i, iv in enumerate(story.intervals)]
+    items = story.conflicts()
+    alt = [k for k, ev in zip(ev_keys, story.events, strict=True) if ev.alternatives]
+    n_holder = len(story._holder_conflicts())
+    by_span = {(f["doc_id"], f["sentence_idx"], f["start"], f["end"]): f for f in story.facts}
+    conflicts = []
+    for i, item in enumerate(items):
+        srcs = [by_span.get((s["doc"], s["sentence"], s["start"], s["end"])) for v in item["values"] for s in v["sources"]]
+        srcs = [f for f in srcs if f is not None]
+        if i < len(alt):
+            key: list[Any] = [0, alt[i]]
+        elif i < len(items) - n_holder:
+            key = [1, pos(srcs) if srcs else [0, 0]]
+        else:
+            key = [2, (srcs[0]["org"] or "") if srcs else "", i]
+        conflicts.append({"key": key, "item": item})
+    return {"events": events, "intervals": intervals, "conflicts": conflicts}
+
+
+def _components(items: list[tuple[dict[str, Any], set[str]]]) -> dict[str, list[dict[str, Any]]]:
+    """Facts grouped by connected set of entities, named by its smallest entity."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for _f, nodes in items:
+        first = find(min(nodes))
+        for n in nodes:
+            r = find(n)
+            if r != first:
+                parent[max(r, first)] = min(r, first)
+                first = min(r, first)
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for f, nodes in items:
+        groups[find(min(nodes))].append(f)
+    return groups
+
+
+# ---- bringing the stored story up to date --------------------------------------------------
+def _meta(conn: Connection, key: str) -> str | None:
+    return conn.execute(select(meta.c.value).where(meta.c.key == key)).scalar()
+
+
+def _set_meta(conn: Connection, key: str, value: str) -> None:
+    conn.execute(delete(meta).where(meta.c.key == key))
+    conn.execute(insert(meta).values(key=key, value=value))
+
+
+def stale(store: Store) -> bool:
+    with store._read("reading the story") as conn:
+        return bool(conn.execute(select(story_dirty.c.kind).limit(1)).first()) or \
+            _meta(conn, "story_fingerprint") != fingerprint()
+
+
+def refresh(store: Store, lex: Lexicon | None = None) -> dict[str, int]:
+    """Recompute the parts of the stored story that what changed touches; returns how many
+    parts were recomputed and how many facts they hold (nothing when nothing changed)."""
+    if not stale(store):
+        return {"parts": 0, "facts": 0}
+    lex = lex or load_lexicon("fr")
+    with store._write("bringing the story up to date") as conn:
+        dirty = conn.execute(select(story_dirty.c.kind, story_dirty.c.value)).all()
+        fp = fingerprint()
+        full = ("all", "") in dirty or _meta(conn, "story_fingerprint") != fp
+        if not dirty and not full:
+            return {"parts": 0, "facts": 0}
+        resolver = build_resolver(conn, lex)
+        names = Names(resolver)
+        old_names = {(k, r): json.loads(v) for k, r, v in conn.execute(select(story_names))}
+        if full:
+            got = _facts(conn, None)
+            old_parts: set[str] = set(conn.scalars(select(story_parts.c.part)))
+        else:
+            got, old_parts = _touched(conn, dirty, names, old_names)
+        items = [(f, fact_nodes(f, names)) for f in got]
+        groups = _components(items)
+        gen = int(_meta(conn, "story_gen") or 0) + 1
+        # out with the old parts, in with the new
+        for chunk in _chunks(old_parts):
+            conn.execute(delete(story_parts).where(story_parts.c.part.in_(chunk)))
+            conn.execute(delete(story_nodes).where(story_nodes.c.part.in_(chunk)))
+        for part, fs in groups.items():
+            data = _part_data(Story(fs, resolver, lex))
+            conn.execute(insert(story_parts).values(part=part, gen=gen, data=json.dumps(data, ensure_ascii=False)))
+        # every node of a fact belongs to that fact's group
+        seen: dict[str, str] = {}
+        for part, fs in groups.items():
+            for f in fs:
+                for n in fact_nodes(f, names):
+                    seen[n] = part
+        rows = [{"node": n, "part": p} for n, p in sorted(seen.items())]
+        for chunk in _chunks(range(len(rows))):
+            conn.execute(insert(story_nodes), [rows[i] for i in chunk])
+        # the names as now resolved
+        now = {(k, raw): names.get(k, raw) for f, _n in items for k, raw in _raw_names(f)}
+        now.update({key: names.get(*key) for key in old_names})
+        changed = [{"kind": k, "raw": r, "resolved": json.dumps(v, ensure_ascii=False)} for (k, r), v in sorted(now.items())
+                   if old_names.get((k, r), object()) != v]
+        if full:
+            conn.execute(delete(story_names))
+            changed = [{"kind": k, "raw": r, "resolved": json.dumps(v, ensure_ascii=False)}
+                       for (k, r), v in sorted(now.items())]
+        else:
+            for row in changed:
+                conn.execute(delete(story_names).where((story_names.c.kind == row["kind"]) & (story_names.c.raw == row["raw"])))
+        for chunk in _chunks(range(len(changed))):
+            conn.execute(insert(story_names), [changed[i] for i in chunk])
+        for kind, value in dirty:
+            conn.execute(delete(story_dirty).where((story_dirty.c.kind == kind) & (story_dirty.c.value == value)))
+        _set_meta(conn, "story_resolver", _resolver_state(resolver))
+        _set_meta(conn, "story_gen", str(gen))
+        _set_meta(conn, "story_fingerprint", fp)
+        return {"parts": len(groups), "facts": len(got)}
+
+
+def _touched(conn: Connection, dirty: list[Any], names: Names, old_names: dict[tuple[str, str], Any]
+             ) -> tuple[list[dict[str, Any]], set[str]]:
+    """The facts of every part that what changed touches, and the stored parts they come from."""
+    def old_nodes(kind: str, raw: str) -> list[str]:
+        v = old_names.get((kind, raw))
+        if v is None:
+            return []
+        return [f"p:{v}"] if kind == "p" else [f"o:{v[0]}", f"u:{v[1]}"]
+
+    seeds: set[str] = set()
+    docs = [v for k, v in dirty if k == "doc"]
+    for chunk in _chunks(docs):
+        for f in _facts(conn, facts.c.doc_id.in_(chunk)):
+            seeds |= fact_nodes(f, names)
+    for k, raw in dirty:
+        if k == "name":
+            for kind in ("p", "o"):
+                seeds.update(old_nodes(kind, raw))
+                seeds.update(names.nodes(kind, raw))
+    # names the resolver now reads differently: their old and new entities
+    for (kind, raw), v in old_names.items():
+        if names.get(kind, raw) != v:
+            seeds.update(old_nodes(kind, raw))
+            seeds.update(names.nodes(kind, raw))
+    # raw names per entity, as now resolved
+    raws: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for kind, raw in old_names:
+        for n in names.nodes(kind, raw):
+            raws[n].add((kind, raw))
+    parts: set[str] = set()
+    nodes: set[str] = set()
+    todo = set(seeds)
+    got: dict[int, dict[str, Any]] = {}
+    while todo:
+        nodes |= todo
+        new_parts = set()
+        for chunk in _chunks(todo):
+            new_parts |= set(conn.scalars(select(story_nodes.c.part).where(story_nodes.c.node.in_(chunk))))
+        new_parts -= parts
+        parts |= new_parts
+        more = set(todo)
+        for chunk in _chunks(new_parts):
+            more |= set(conn.scalars(select(story_nodes.c.node).where(story_nodes.c.part.in_(chunk))))
+        nodes |= more
+        persons = {raw for n in more for k, raw in raws.get(n, ()) if k == "p"}
+        orgs = {raw for n in more for k, raw in raws.get(n, ()) if k == "o"}
+        # names written in the changed articles' facts, not yet in the snapshot
+        persons |= {n[2:] for n in more if n.startswith("p:")}
+        orgs |= {n[2:] for n in more if n.startswith(("o:", "u:"))}
+        fetched: list[dict[str, Any]] = []
+        for chunk in _chunks(persons):
+            fetched += _facts(conn, facts.c.person.in_(chunk))
+        for chunk in _chunks(orgs):
+            fetched += _facts(conn, facts.c.org.in_(chunk))
+        if NOBODY in more:
+            fetched += _facts(conn, facts.c.person.is_(None) & facts.c.org.is_(None))
+        for chunk in _chunks(docs):
+            fetched += _facts(conn, facts.c.doc_id.in_(chunk))
+        docs = []
+        todo = set()
+        for f in fetched:
+            if f["id"] in got:
+                continue
+            got[f["id"]] = f
+            todo |= fact_nodes(f, names) - nodes
+    ordered = sorted(got.values(), key=lambda f: (f["seq"], f["id"]))
+    return ordered, parts
+
+
+# ---- reading the stored story -------------------------------------------------------------
+class MaterializedStory:
+    """The stored story, read part by part: the queries of :class:`~.build.Story`."""
+
+    def __init__(self, store: Store, lex: Lexicon | None = None) -> None:
+        self.store = store
+        self.lex = lex or load_lexicon("fr")
+        self.collective = self.lex.collective_roles
+        self._gen: str | None = None
+        self._parts: dict[str, tuple[int, dict[str, Any]]] = {}
+        self._gens: dict[str, int] = {}
+        self._all = False
+        self.resolver: Resolver
+        self.sync()
+
+    def sync(self) -> None:
+        """Follow the store: bring its story up to date, then drop the parts that changed."""
+        refresh(self.store, self.lex)
+        with self.store._read("reading the story") as conn:
+            gen = _meta(conn, "story_gen")
+            if gen == self._gen:
+                return
+            state = _meta(conn, "story_resolver")
+            self._gens = dict(conn.execute(select(story_parts.c.part, story_parts.c.gen)).all())
+        self.resolver = _resolver_from(state or '{"entities": [], "map": []}', self.lex)
+        self._parts = {p: v for p, v in self._parts.items() if self._gens.get(p) == v[0]}
+        self._all = False
+        self._gen = gen
+        self._facts: list[dict[str, Any]] | None = None
+
+    def _load(self, parts: Iterable[str]) -> list[dict[str, Any]]:
+        want = [p for p in parts if p not in self._parts]
+        if want:
+            with self.store._read("reading the story") as conn:
+                for chunk in _chunks(want):
+                    for p, gen, data in conn.execute(select(story_parts.c.part, story_parts.c.gen, story_parts.c.data)
+                                                     .where(story_parts.c.part.in_(chunk))):
+                        self._parts[p] = (gen, json.loads(data))
+        return [self._parts[p][1] for p in parts if p in self._parts]
+
+    def _of(self, nodes: list[str] | None) -> list[dict[str, Any]]:
+        if nodes is None:
+            return self._load(sorted(self._gens))
+        with self.store._read("reading the story") as conn:
+            parts = set(conn.scalars(select(story_nodes.c.part).where(story_nodes.c.node.in_(nodes))))
+        return self._load(sorted(parts))
+
+    # ---- the queries of Story ------------------------------------------------------------
+    def timeline(self, org: str | None = None, person: str | None = None, start: date | None = None,
+                 end: date | None = None, types: set[str] | None = None) -> list[dict[str, Any]]:
+        from .roles import parse_day
+
+        po = self.resolver.org(org) if org else None
+        pp = self.resolver.person(person) if person else None
+        nodes = [f"o:{po}"] if po else [f"p:{pp}"] if pp else None
+        evs = sorted((e for d in self._of(nodes) for e in d["events"]), key=lambda e: e["key"])
+        out = []
+        for ev in evs:
+            if po and ev["org"] != po and po not in ev["others"]:
+                continue
+            if pp and ev["person"] != pp:
+                continue
+            if types and ev["type"] not in types:
+                continue
+            d = parse_day(ev["date"])
+            if (start or end) and d is None:
+                continue
+            if start and d and (parse_day(ev["date_end"]) or d) < start:
+                continue
+            if end and d and d > end:
+                continue
+            out.append(json.loads(json.dumps(ev["json"])))
+        return out
+
+    def _intervals(self, nodes: list[str] | None) -> list[Interval]:
+        items = sorted((i for d in self._of(nodes) for i in d["intervals"]), key=lambda i: i["key"])
+        return [Interval(**json.loads(json.dumps(i["iv"]))) for i in items]
+
+    @property
+    def intervals(self) -> list[Interval]:
+        return self._intervals(None)
+
+    def roles(self, org: str, role: str | None = None) -> list[Interval]:
+        o = self.resolver.unit(org)
+        want = self.lex.canonical_role(role) if role else None
+        if role and want is None:
+            want = role
+        return [i for i in self._intervals([f"u:{o}"])
+                if i.org == o and (want is None or i.role.lower() == want.lower())]
+
+    def holders(self, org: str, role: str, at: date) -> list[Interval]:
+        ivs = self.roles(org, role)
+        return holders(ivs, at, bool(ivs) and ivs[0].role in self.lex.single_holder)
+
+    def conflicts(self) -> list[dict[str, Any]]:
+        items = sorted((c for d in self._of(None) for c in d["conflicts"]), key=lambda c: c["key"])
+        return [json.loads(json.dumps(c["item"])) for c in items]
+
+    def entities(self) -> list[dict[str, Any]]:
+        roles: dict[str, set[str]] = defaultdict(set)
+        for i in self.intervals:
+            roles[i.name].add(f"{i.role} ({i.org}{', interim' if i.interim else ''})")
+        out = []
+        for rec in self.resolver.listing():
+            j = rec.to_json()
+            j["roles"] = sorted(roles.get(rec.name, ()))
+            out.append(j)
+        return out
+
+    @property
+    def facts(self) -> list[dict[str, Any]]:
+        """Every fact with its names resolved (built on demand: the export and ``filrouge facts``)."""
+        if self._facts is None:
+            self._facts = Story(self.store.facts(), self.resolver, self.lex).facts
+        return self._facts
+
+
+def count_parts(store: Store) -> int:
+    with store._read() as conn:
+        return int(conn.execute(select(func.count()).select_from(story_parts)).scalar_one())
+
+
+__all__ = ["MaterializedStory", "count_parts", "fingerprint", "refresh", "stale"]
