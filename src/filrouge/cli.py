@@ -517,6 +517,7 @@ def extract(db: DbOption = None, quiet: Annotated[bool, typer.Option("--quiet", 
         settings = Settings.from_env(db)
         store = Store(settings.db_url)
         n = reextract(store, Extractor(settings.language))
+        store.story_stale()  # the vocabulary may have changed what the story makes of the same facts
     except FilrougeError as exc:
         _fail(str(exc))
     if not quiet:
@@ -604,10 +605,12 @@ def _store_and_story(db: str | None, aliases: Path | None) -> tuple[Any, Any]:
     from .config import Settings
     from .store.repository import Store
     from .story import load_story
+    from .story.materialized import MaterializedStory
 
     try:
         store = Store(Settings.from_env(db).db_url)
-        return store, load_story(store, aliases)
+        # the story kept in the store, brought up to date; with an alias file, built in full
+        return store, (load_story(store, aliases) if aliases else MaterializedStory(store))
     except FilrougeError as exc:
         _fail(str(exc))
         raise  # unreachable

@@ -335,6 +335,11 @@ class Store:
             self._story_changed(conn, counted, dirty)
         return True
 
+    def story_stale(self) -> None:
+        """Have the stored story rebuilt in full at its next read (``filrouge extract``)."""
+        with self._write("marking the story for a rebuild") as conn:
+            self._story_changed(conn, [], {("all", "")})
+
     def _story_changed(self, conn: Connection, counted: list[tuple[str, str, str, float, float, int, int]],
                        dirty: set[tuple[str, str]]) -> None:
         """Keep the story's name counts and its list of what changed (story/materialized.py)

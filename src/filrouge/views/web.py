@@ -26,6 +26,7 @@ from ..extract.mentions import fold
 from ..store.repository import Store
 from ..story import load_story
 from ..story.build import Story
+from ..story.materialized import MaterializedStory
 from .payload import event_dates, fold_duplicates, interval_bounds, story_payload
 from .render import page
 
@@ -37,20 +38,27 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
 class StoryCache:
-    """The story of the store, recomputed only when the store has changed."""
+    """The story of the store, followed when the store changes: the story kept in the store
+    (only the parts a new batch touches are recomputed and read again), or with an alias
+    file the story built in full."""
 
     def __init__(self, store: Store, aliases: Path | None) -> None:
         self.store = store
         self.aliases = aliases
         self._lock = threading.Lock()
         self._key: tuple[int, int, int] | None = None
-        self._story: Story | None = None
+        self._story: Story | MaterializedStory | None = None
 
-    def get(self) -> Story:
+    def get(self) -> Story | MaterializedStory:
         key = self.store.state()
         with self._lock:
             if self._story is None or key != self._key:
-                self._story = load_story(self.store, self.aliases)
+                if self.aliases:
+                    self._story = load_story(self.store, self.aliases)
+                elif isinstance(self._story, MaterializedStory):
+                    self._story.sync()
+                else:
+                    self._story = MaterializedStory(self.store)
                 self._key = key
             return self._story
 
