@@ -24,7 +24,6 @@ from typing import Any
 
 from sqlalchemy import Connection, func, or_, select, update
 
-from ..dedup.minhash import from_bytes
 from .schema import documents
 
 Link = tuple[str | None, float | None]
@@ -150,6 +149,14 @@ class Links:
             conn.execute(update(documents).where(documents.c.id == doc_id)
                          .values(duplicate_of=target, similarity=sim))
             self.changed.add(doc_id)
+
+
+def from_bytes(raw: bytes, perm: int) -> Any:
+    """A stored MinHash signature (datasketch is imported when first needed: readers of the
+    store never load it)."""
+    from ..dedup.minhash import from_bytes as load
+
+    return load(raw, perm)
 
 
 def _similarity(a: bytes | None, b: bytes | None) -> float | None:

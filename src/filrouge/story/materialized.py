@@ -151,15 +151,31 @@ def _chunks(items: Iterable[Any]) -> Iterable[list[Any]]:
 
 
 # ---- one part -----------------------------------------------------------------------------
+def _group(ev: Any) -> tuple[Any, ...]:
+    """The group a full build made an event from (as Story._events groups facts)."""
+    if ev.type in PERSON_EVENTS or ev.type in ("founding", "acquisition"):
+        return (ev.type, ev.person, ev.org)
+    f = ev.facts[0]
+    if ev.type == "quote":
+        return ("quote", ev.person, " ".join(f["detail"].get("quote", "").lower().split())[:80])
+    return (ev.type, ev.org, f["detail"].get("holder") or f["detail"].get("investor"), json.dumps(f["detail"].get("value"), sort_keys=True, default=str))
+
+
 def _part_data(story: Story) -> dict[str, Any]:
     """A part's events, intervals and conflicts, each with the key that orders it among
     every part's as a full build orders them."""
     def pos(fs: Iterable[dict[str, Any]]) -> list[int]:
         return list(min((f["seq"], f["id"]) for f in fs))
 
+    # A full build makes events group by group (in the order of each group's first fact),
+    # then sorts them stably by date and type: ties keep the order of their groups.
+    first: dict[tuple[Any, ...], list[int]] = {}
+    for ev in story.events:
+        g = _group(ev)
+        first[g] = min(first.get(g, [1 << 62]), pos(ev.facts))
     events, ev_keys = [], []
     for i, ev in enumerate(story.events):
-        key = [ev.date is None, ev.date or "", ev.type, pos(ev.facts), i]
+        key = [ev.date is None, ev.date or "", ev.type, first[_group(ev)], i]
         ev_keys.append(key)
         events.append({"key": key, "org": ev.org, "person": ev.person, "date": ev.date, "date_end": ev.date_end,
                        "type": ev.type, "others": sorted({f["detail"][k] for f in ev.facts for k in ("holder", "investor")
