@@ -20,6 +20,7 @@ specific is in ``filrouge/data/extract/<code>.yaml``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -117,6 +118,7 @@ class Extractor:
         times = [t for t in self.tagger.tag(body, anchor=anchor) if t.type in ("DATE", "TIME") and t.interval_start]
         quotes = self._quotes(body)
         sents = []
+        starts = [m.start for m in mentions]  # mentions come sorted by start
         for s in sentences:
             toks = list(s.tokens)
             children: list[list[int]] = [[] for _ in toks]
@@ -124,7 +126,7 @@ class Extractor:
                 if 0 <= t.head < len(toks) and t.head != i:
                     children[t.head].append(i)
             st = _Sent(s, toks, children, norm(s.text))
-            st.mentions = [m for m in mentions if s.start <= m.start < s.end]
+            st.mentions = mentions[bisect_left(starts, s.start):bisect_left(starts, s.end)]
             st.roles = self._role_spans(st)
             sents.append(st)
         org_counts = Counter(m.key for m in mentions if m.kind == "ORG")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -33,8 +34,15 @@ _ELIDED_PARTICLE = re.compile(r"^(?:d|l|o|dell|dall|all)'(?=\w)")
 
 def fold(text: str) -> str:
     """Lower case without accents: the key of a name."""
+    return _fold_short(text) if len(text) <= 64 else _fold(text)
+
+
+def _fold(text: str) -> str:
     t = unicodedata.normalize("NFKD", norm(text))
     return "".join(c for c in t if not unicodedata.combining(c))
+
+
+_fold_short = lru_cache(maxsize=65536)(_fold)  # words and names: the same ones again and again
 
 
 def clean_name(text: str, lex: Lexicon) -> str:
@@ -49,6 +57,7 @@ def clean_name(text: str, lex: Lexicon) -> str:
     return " ".join(words)
 
 
+@lru_cache(maxsize=65536)
 def person_key(name: str) -> str:
     """A person's family name, folded, without an elided particle ("D'Orvalle" -> "orvalle")."""
     words = fold(name).replace("-", " ").split()
@@ -319,6 +328,7 @@ def article_votes(body: str, sentences: tuple[Sentence, ...], entities: tuple[En
     """The usable name mentions of one article and its type votes, organisation slots included.
     A mention the tagger gives without a proper noun is kept when the store knows the name."""
     tokens = {t.start: t for s in sentences for t in s.tokens}
+    offsets = sorted(tokens)
     sent_starts = {s.tokens[0].start for s in sentences if s.tokens}
     kept: list[tuple[Entity, str]] = []
     slotted: set[int] = set()  # "<post> de X" spans: X is an organisation
@@ -333,7 +343,7 @@ def article_votes(body: str, sentences: tuple[Sentence, ...], entities: tuple[En
             at = e.text.find(name)
             e = Entity(e.start + max(at, 0), e.end, name, "ORG")
             slotted.add(e.start)
-        toks = [t for off, t in tokens.items() if e.start <= off < e.end]
+        toks = [tokens[off] for off in offsets[bisect_left(offsets, e.start):bisect_left(offsets, e.end)]]
         proper = any(t.pos == "PROPN" for t in toks)
         known = prior is not None and sum(prior.get(name_key(name, lex), (0.0, 0.0))) >= KNOWN_NAME
         if not proper and not known and (e.start in sent_starts or len(toks) == 1 and toks[0].pos not in ("NOUN", "X")):
@@ -341,7 +351,7 @@ def article_votes(body: str, sentences: tuple[Sentence, ...], entities: tuple[En
         kept.append((e, name))
     kept += [(e, e.text) for e in _slot_names(body, lex, [(e.start, e.end) for e in entities])]
     low = norm(body)
-    kept = _drop_sources(body, low, kept, lex)
+    kept = _drop_sources(body, low, kept, lex, _Occurrences(body))
     labels = [(name, e.label) for e, name in kept]
     for e, name in kept:
         if e.start in slotted:
@@ -356,7 +366,44 @@ def article_votes(body: str, sentences: tuple[Sentence, ...], entities: tuple[En
     return kept, type_votes(labels, lex)
 
 
-def _drop_sources(body: str, low: str, kept: list[tuple[Entity, str]], lex: Lexicon) -> list[tuple[Entity, str]]:
+class _Occurrences:
+    """Where a name occurs in a text as a whole word (the spans ``re.finditer`` gives for
+    ``(?<![\w-])NAME(?![\w-])``), found through an index of the words of the text, built once:
+    linear in the text for any number of names."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._words: dict[str, list[int]] | None = None
+
+    def spans(self, name: str) -> list[tuple[int, int]]:
+        runs = [(m.start(), m.group()) for m in _WORD.finditer(name)]
+        if not runs or runs[0][0] != 0:  # a name that does not start with a word character
+            return [h.span() for h in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", self.text)]
+        if self._words is None:
+            self._words = defaultdict(list)
+            for w in _WORD.finditer(self.text):
+                self._words[w.group()].append(w.start())
+        # each word of a whole-word occurrence of the name is a whole word of the text: look
+        # only where the name's rarest word is, leftmost first, not overlapping
+        at, word = min(runs, key=lambda r: len(self._words.get(r[1], ())))  # type: ignore[union-attr]
+        text, n = self.text, len(name)
+        out: list[tuple[int, int]] = []
+        until = 0
+        for p in self._words.get(word, ()):
+            a = p - at
+            if (a >= until and text.startswith(name, a) and not (a and _WORD_OR_HYPHEN.match(text, a - 1))
+                    and not _WORD_OR_HYPHEN.match(text, a + n)):
+                out.append((a, a + n))
+                until = a + n
+        return out
+
+
+_WORD = re.compile(r"\w+")
+_WORD_OR_HYPHEN = re.compile(r"[\w-]")
+
+
+def _drop_sources(body: str, low: str, kept: list[tuple[Entity, str]], lex: Lexicon,
+                  occurrences: _Occurrences | None = None) -> list[tuple[Entity, str]]:
     """Names the article only ever cites as a source ("selon le Courrier", "d'après les
     informations du Quotidien", "a déclaré à la Gazette") are not its actors. A full name the
     recogniser calls a person stays a person ("selon Jules Martin")."""
@@ -369,7 +416,7 @@ def _drop_sources(body: str, low: str, kept: list[tuple[Entity, str]], lex: Lexi
             out.append((e, name))
             continue
         if name not in verdict:
-            hits = [h.start() for h in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", body)]
+            hits = [a for a, _b in (occurrences or _Occurrences(body)).spans(name)]
             verdict[name] = bool(hits) and all(
                 nw.source_re.search(fbody[max(body.rfind("\n", 0, a) + 1, a - 60):a]) for a in hits)
         if not verdict[name]:
@@ -399,7 +446,22 @@ def find_mentions(body: str, sentences: tuple[Sentence, ...], entities: tuple[En
 def _propagate(body: str, found: list[Mention]) -> list[Mention]:
     """One name, one meaning per article: every other occurrence of a recognised name (and
     of a person's family name) becomes a mention too; the recogniser misses many."""
-    taken = [(m.start, m.end) for m in found]
+    # the characters mentions cover (a mention that covers none is kept aside as a pair)
+    covered = bytearray(len(body) + 1)
+    empty: list[tuple[int, int]] = []
+
+    def take(s: int, e: int) -> None:
+        if s < e:
+            covered[max(s, 0):max(e, 0)] = b"\x01" * (max(e, 0) - max(s, 0))
+        else:
+            empty.append((s, e))
+
+    def overlaps(a: int, b: int) -> bool:
+        return covered.find(1, a, b) >= 0 or any(a < e and s < b for s, e in empty)
+
+    for m in found:
+        take(m.start, m.end)
+    occurrences = _Occurrences(body)
     names: dict[str, Mention] = {}
     for m in found:
         names.setdefault(m.text, m)
@@ -410,10 +472,9 @@ def _propagate(body: str, found: list[Mention]) -> list[Mention]:
         if len(name) < 3:
             continue
         ref = names[name]
-        for hit in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", body):
-            a, b = hit.start(), hit.end()
-            if any(a < e and s < b for s, e in taken):
+        for a, b in occurrences.spans(name):
+            if overlaps(a, b):
                 continue
-            taken.append((a, b))
+            take(a, b)
             out.append(Mention(a, b, name, ref.kind, ref.key))
     return out
