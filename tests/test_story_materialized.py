@@ -94,9 +94,24 @@ def batch(start: int, n: int) -> list[ParsedDocument]:
     return out
 
 
-def test_a_batch_recomputes_only_the_parts_it_touches(tmp_path):
-    url = f"sqlite:///{tmp_path / 's.db'}"
-    store = Store(url)
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 's.db'}"
+    import uuid
+
+    from sqlalchemy.engine import make_url
+
+    u = make_url(request.getfixturevalue("postgres_url"))
+    psycopg = pytest.importorskip("psycopg")
+    name = f"story_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(host=u.host, port=u.port, user=u.username, dbname=u.database, autocommit=True) as c:
+        c.execute(f'CREATE DATABASE "{name}"')
+    return u.set(database=name).render_as_string(hide_password=False)
+
+
+def test_a_batch_recomputes_only_the_parts_it_touches(store_url):
+    store = Store(store_url)
     store.write_batch(batch(0, 40), {})
     m = MaterializedStory(store)
     same_story(m, load_story(store), ORGS)

@@ -22,6 +22,7 @@ built in full from the facts instead (:func:`filrouge.story.load_story`).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 from collections import Counter, defaultdict
@@ -46,6 +47,7 @@ _KEYED_BY_PERSON = frozenset(PERSON_EVENTS) | {"founding", "acquisition", "quote
 _CHUNK = 500
 
 
+@functools.lru_cache(maxsize=1)
 def fingerprint() -> str:
     """What a stored part depends on besides the facts: the vocabulary and the story's code."""
     h = hashlib.sha256()
