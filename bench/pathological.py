@@ -5,8 +5,8 @@ Builds pages of about SIZE bytes (default 1 MB):
   * ordinary   — French prose (sentences of ../shared/seeds, or of examples/ without it,
                  recombined at random so that no paragraph repeats; nothing is written to disk
                  outside a temporary folder),
-  * nopunct    — the same prose with every punctuation mark and line break removed (one line,
-                 one "sentence" as far as punctuation goes),
+  * nopunct    — the same prose with every punctuation mark and line break removed but for
+                 a full stop every 20 kB (each line one "sentence" as far as punctuation goes),
   * dates      — thousands of dates ("le 12 mars 2021", "lundi 3", "il y a deux ans"...)
                  in a text with no full stop,
   * names      — thousands of distinct person and organisation names in long comma lists,
@@ -75,9 +75,12 @@ def page_ordinary(size: int, rng: random.Random) -> str:
 
 
 def page_nopunct(size: int, rng: random.Random) -> str:
+    """The ordinary page without punctuation or line breaks, but for a full stop every 20 kB
+    (a page with none at all is no article for the cleaner: refused at once)."""
     text = page_ordinary(size, rng)
-    text = re.sub(r"[^\w\s'’-]", " ", text)
-    return re.sub(r"\s+", " ", text).strip() + "\n"
+    text = re.sub(r"\s+", " ", re.sub(r"[^\w\s'’-]", " ", text)).strip()
+    lines = [text[i:i + 20_000].strip() + "." for i in range(0, len(text), 20_000)]
+    return "Une page sans ponctuation\n\n" + "\n".join(lines) + "\n"
 
 
 def fill(size: int, head: str, piece) -> str:  # type: ignore[no-untyped-def]

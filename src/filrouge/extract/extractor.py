@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from ..models import Entity, Fact, Sentence, Token
@@ -1016,8 +1017,13 @@ def _path_up(st: _Sent, j: int, stop: int) -> list[int]:
     return []
 
 
+@lru_cache(maxsize=8192)
+def _phrase_words(phrase: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"\w+'|[\w.-]+|[^\w\s]", phrase))
+
+
 def _words(phrase: str) -> list[str]:
-    return re.findall(r"\w+'|[\w.-]+|[^\w\s]", phrase)
+    return list(_phrase_words(phrase))
 
 
 def _phrase_hits(st: _Sent, phrases: Any) -> list[tuple[int, str, int]]:
@@ -1026,12 +1032,33 @@ def _phrase_hits(st: _Sent, phrases: Any) -> list[tuple[int, str, int]]:
     come between its words ("reprend finalement cette fonction")."""
     forms = [norm(st.s.text[t.start - st.s.start:t.end - st.s.start]) for t in st.toks]
     lemmas = [norm(t.lemma) for t in st.toks]
+    # where a phrase may start: the tokens whose form or lemma is its first word (and, for an
+    # infinitive, whose form starts like it, see _word_match), found by lookup, not by a scan
+    where: dict[str, list[int]] = {}
+    for i, (f, lem) in enumerate(zip(forms, lemmas, strict=True)):
+        where.setdefault(f, []).append(i)
+        if lem != f:
+            where.setdefault(lem, []).append(i)
+    by_prefix: dict[str, list[int]] | None = None
     hits = []
     for phrase in phrases:
-        words = _words(phrase)
-        for i in range(len(forms) - len(words) + 1):
-            if not _word_match(words[0], forms[i], lemmas[i]):
-                continue
+        words = _phrase_words(phrase)
+        last = len(forms) - len(words)
+        w0 = words[0] if words else ""
+        starts = where.get(w0, [])
+        if len(w0) > 5 and w0.endswith(("er", "ir")):
+            if by_prefix is None:
+                by_prefix = {}
+                for i, f in enumerate(forms):
+                    if len(f) >= 4:
+                        by_prefix.setdefault(f[:4], []).append(i)
+            stem = w0[:-2]
+            more = [i for i in by_prefix.get(stem[:4], ()) if forms[i].startswith(stem)]
+            if more:
+                starts = sorted(set(starts).union(more))
+        for i in starts:
+            if i > last:
+                break
             j, skipped = i, 0
             for w in words[1:]:
                 j += 1

@@ -202,6 +202,7 @@ def _sentence_piece(name: str, nw: NameWords) -> bool:
         fold(words[0]) in nw.not_in_names  # "Mais l'ancienne équipe"
 
 
+@lru_cache(maxsize=65536)
 def name_of(text: str, lex: Lexicon) -> tuple[str, str | None] | None:
     """The name a recognised span stands for and a type hint, or None when it is no name.
 
@@ -351,7 +352,7 @@ def article_votes(body: str, sentences: tuple[Sentence, ...], entities: tuple[En
         kept.append((e, name))
     kept += [(e, e.text) for e in _slot_names(body, lex, [(e.start, e.end) for e in entities])]
     low = norm(body)
-    kept = _drop_sources(body, low, kept, lex, _Occurrences(body))
+    kept = _drop_sources(body, low, kept, lex, _occurrences(body))
     labels = [(name, e.label) for e, name in kept]
     for e, name in kept:
         if e.start in slotted:
@@ -374,6 +375,13 @@ class _Occurrences:
     def __init__(self, text: str) -> None:
         self.text = text
         self._words: dict[str, list[int]] | None = None
+        self._folded: str | None = None
+
+    @property
+    def folded(self) -> str:
+        if self._folded is None:
+            self._folded = fold(self.text)
+        return self._folded
 
     def spans(self, name: str) -> list[tuple[int, int]]:
         runs = [(m.start(), m.group()) for m in _WORD.finditer(name)]
@@ -399,6 +407,9 @@ class _Occurrences:
 
 
 _WORD = re.compile(r"\w+")
+# an article's index, shared by the several readings of its names in one worker (votes
+# against the run's base, against the guess, the extraction)
+_occurrences = lru_cache(maxsize=4)(_Occurrences)
 _WORD_OR_HYPHEN = re.compile(r"[\w-]")
 
 
@@ -408,7 +419,8 @@ def _drop_sources(body: str, low: str, kept: list[tuple[Entity, str]], lex: Lexi
     informations du Quotidien", "a déclaré à la Gazette") are not its actors. A full name the
     recogniser calls a person stays a person ("selon Jules Martin")."""
     nw = name_words(lex)
-    fbody = fold(body) if len(fold(body)) == len(body) else low
+    occurrences = occurrences or _Occurrences(body)
+    fbody = occurrences.folded if len(occurrences.folded) == len(body) else low
     verdict: dict[str, bool] = {}
     out = []
     for e, name in kept:
@@ -416,7 +428,7 @@ def _drop_sources(body: str, low: str, kept: list[tuple[Entity, str]], lex: Lexi
             out.append((e, name))
             continue
         if name not in verdict:
-            hits = [a for a, _b in (occurrences or _Occurrences(body)).spans(name)]
+            hits = [a for a, _b in occurrences.spans(name)]
             verdict[name] = bool(hits) and all(
                 nw.source_re.search(fbody[max(body.rfind("\n", 0, a) + 1, a - 60):a]) for a in hits)
         if not verdict[name]:
@@ -461,7 +473,7 @@ def _propagate(body: str, found: list[Mention]) -> list[Mention]:
 
     for m in found:
         take(m.start, m.end)
-    occurrences = _Occurrences(body)
+    occurrences = _occurrences(body)
     names: dict[str, Mention] = {}
     for m in found:
         names.setdefault(m.text, m)

@@ -86,6 +86,7 @@ class TimeTagger:
 
     def __init__(self, language: str = "fr") -> None:
         self.language = language
+        self._last_spans: tuple[str, list[tuple[int, int, str, re.Match[str]]]] | None = None
         lang = load_language(language)
         data = _time_data(language)
         self.months = {k: v for k, v in lang.months.items() if len(k) > 3 or k in ("mai", "mars", "juin")}
@@ -280,7 +281,16 @@ class TimeTagger:
         return out
 
     def _spans(self, text: str) -> list[tuple[int, int, str, re.Match[str]]]:
-        """Matches of every rule, leftmost-longest, not overlapping."""
+        """Matches of every rule, leftmost-longest, not overlapping (the last text's are kept:
+        an article's anchor and its expressions read the same body)."""
+        last = self._last_spans
+        if last is not None and last[0] is text:
+            return last[1]
+        chosen = self._find_spans(text)
+        self._last_spans = (text, chosen)
+        return chosen
+
+    def _find_spans(self, text: str) -> list[tuple[int, int, str, re.Match[str]]]:
         cands: list[tuple[int, int, str, re.Match[str]]] = []
         for name, rx in self.patterns:
             for m in rx.finditer(text):
