@@ -181,13 +181,11 @@ class Resolver:
                 if short != k and short in groups and len(short) >= 3:
                     groups[short].update(groups.pop(k))
                     break
-        keys = sorted(groups, key=len)
         parent: dict[str, str] = {}
-        for k in keys:
-            for p in keys:
-                if len(p) >= 3 and len(p) < len(k) and k.startswith(p) and p in groups:
-                    parent[k] = p
-                    break
+        for k in groups:  # the shortest other key (3 characters or more) that begins k
+            p = next((k[:i] for i in range(3, len(k)) if k[:i] in groups), None)
+            if p:
+                parent[k] = p
         canon_of: dict[str, str] = {}
         for k, g in groups.items():
             canon_of[k] = max(g, key=lambda n: (g[n], -len(n)))
