@@ -214,7 +214,10 @@ def _v3(conn: Connection) -> None:
 
 
 def _v4(conn: Connection) -> None:
-    metadata.create_all(conn, tables=[story_counts, story_dirty, story_parts, story_nodes, story_names])
+    tables = [story_counts, story_dirty, story_parts, story_nodes, story_names]
+    metadata.create_all(conn, tables=tables)
+    for t in tables:  # left over by an older store's tables dropped by hand: rebuilt below
+        conn.execute(t.delete())
     conn.execute(text("CREATE INDEX IF NOT EXISTS ix_facts_person ON facts (person)"))
     conn.execute(text("CREATE INDEX IF NOT EXISTS ix_facts_org ON facts (org)"))
     conn.execute(text(
