@@ -910,6 +910,7 @@ class _DocContext:
             h = st.toks[relative_head].head
             if 0 <= h < len(st.toks):
                 m = st.span_mentions(st.subtree(h, prune=frozenset({"acl:relcl", "punct"})), "PER")
+                m = [x for x in m if x.end <= offset] or m  # the antecedent comes before "qui"
                 if m:
                     return m[-1]
         pers = [m for m in st.mentions if m.kind == "PER" and m.end <= offset and not self.in_quote(m.start)]
