@@ -468,8 +468,15 @@ class Extractor:
                       and any(a <= r[0] < b for a, b in sub_spans)
                       and (r[0] - tok.end < 25 or _ROLE_INTRO.search(norm(ctx.body[max(0, r[0] - 25):r[0]])))
                       and not _PLURAL_BEFORE.search(norm(ctx.body[max(0, r[0] - 12):r[0]]))]
+            extra_roles: list[tuple[str, str]] = []
             if rspans and etype in lex.person_events:
                 role_label, role_surface = rspans[0][2], rspans[0][3]
+                # "nommé administrateur référent et vice-président du conseil": both posts
+                following = sorted(r for r in st.roles if r[0] > rspans[0][0])
+                for a, b in zip([rspans[0]] + following, following):
+                    if not re.fullmatch(r"\s*(?:et|,)\s*", ctx.body[a[1]:b[0]]):
+                        break
+                    extra_roles.append((b[2], b[3]))
                 # "nommé directeur général d'Y": the organisation of the post named
                 org = _post_org(ctx.body, st, rspans[0][1])[1] or org
             if org is not None and (self._descriptor(ctx, org) or _in_aside(
@@ -507,6 +514,10 @@ class Extractor:
                                 role=role_label, role_surface=role_surface, interim=interim,
                                 negated=negated, modality=modality, org_inferred=inferred,
                                 detail=detail, **date_info))
+                for label, surface in extra_roles if etype in ("appointment", "return") else ():
+                    out.append(Fact(etype, si, st.s.start, st.s.end, person=p.text if p else None, org=o_name,
+                                    role=label, role_surface=surface, interim=interim, negated=negated,
+                                    modality=modality, org_inferred=inferred, detail=detail, **date_info))
                 if others and etype == "appointment":
                     out.append(Fact("departure", si, st.s.start, st.s.end, person=others[0].text, org=o_name,
                                     negated=negated, modality=modality, org_inferred=inferred,
