@@ -681,6 +681,15 @@ class Extractor:
                 p = prev[-1]
                 return {"date": p.date, "date_end": p.date_end, "granularity": p.granularity,
                         "date_text": p.date_text, "date_basis": "context"}
+        tense = tok.morph
+        if tok.pos == "NOUN" and 0 <= tok.head < len(st.toks):
+            tense = st.toks[tok.head].morph
+        auxs = [st.toks[c].morph for c in st.child(i, "aux", "aux:tense")]
+        background = "Tense=Imp" in tense or any("Tense=Imp" in a for a in auxs)
+        if background and not ctx.in_quote(tok.start):
+            # imperfect / pluperfect: background, not the day being told (a narrative imperfect
+            # says which day it is: "dans la foulée, X démissionnait", read above)
+            return {}
         # (a planned day, "quittera le 31 décembre", is not the day of what the article tells next)
         recent = [f for f in earlier if f.date and f.date_basis in ("text", "context") and si - 6 <= f.sentence < si
                   and f.granularity == "day" and f.modality in ("stated", "reported")
@@ -690,12 +699,6 @@ class Extractor:
             return {"date": p.date, "date_end": p.date_end, "granularity": p.granularity,
                     "date_text": p.date_text, "date_basis": "context"}
         if ctx.anchor is not None and not ctx.in_quote(tok.start):
-            tense = tok.morph
-            if tok.pos == "NOUN" and 0 <= tok.head < len(st.toks):
-                tense = st.toks[tok.head].morph
-            auxs = [st.toks[c].morph for c in st.child(i, "aux", "aux:tense")]
-            if "Tense=Imp" in tense or any("Tense=Imp" in a for a in auxs):
-                return {}  # imperfect / pluperfect: background, not today's news
             return dict(self._pub(ctx), date_text=None)
         return {}
 
