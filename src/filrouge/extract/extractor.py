@@ -471,8 +471,15 @@ class Extractor:
                       and any(a <= r[0] < b for a, b in sub_spans)
                       and (r[0] - tok.end < 25 or _ROLE_INTRO.search(norm(ctx.body[max(0, r[0] - 25):r[0]])))
                       and not _PLURAL_BEFORE.search(norm(ctx.body[max(0, r[0] - 12):r[0]]))]
+            extra_roles: list[tuple[str, str]] = []
             if rspans and etype in lex.person_events:
                 role_label, role_surface = rspans[0][2], rspans[0][3]
+                # "nommé administrateur référent et vice-président du conseil": both posts
+                following = sorted(r for r in st.roles if r[0] > rspans[0][0])
+                for a, b in zip([rspans[0]] + following, following):
+                    if not re.fullmatch(r"\s*(?:et|,)\s*", ctx.body[a[1]:b[0]]):
+                        break
+                    extra_roles.append((b[2], b[3]))
                 # "nommé directeur général d'Y": the organisation of the post named
                 org = _post_org(ctx.body, st, rspans[0][1])[1] or org
             if org is not None and (self._descriptor(ctx, org) or _in_aside(
@@ -510,6 +517,10 @@ class Extractor:
                                 role=role_label, role_surface=role_surface, interim=interim,
                                 negated=negated, modality=modality, org_inferred=inferred,
                                 detail=detail, **date_info))
+                for label, surface in extra_roles if etype in ("appointment", "return") else ():
+                    out.append(Fact(etype, si, st.s.start, st.s.end, person=p.text if p else None, org=o_name,
+                                    role=label, role_surface=surface, interim=interim, negated=negated,
+                                    modality=modality, org_inferred=inferred, detail=detail, **date_info))
                 if others and etype == "appointment":
                     out.append(Fact("departure", si, st.s.start, st.s.end, person=others[0].text, org=o_name,
                                     negated=negated, modality=modality, org_inferred=inferred,
@@ -673,6 +684,15 @@ class Extractor:
                 p = prev[-1]
                 return {"date": p.date, "date_end": p.date_end, "granularity": p.granularity,
                         "date_text": p.date_text, "date_basis": "context"}
+        tense = tok.morph
+        if tok.pos == "NOUN" and 0 <= tok.head < len(st.toks):
+            tense = st.toks[tok.head].morph
+        auxs = [st.toks[c].morph for c in st.child(i, "aux", "aux:tense")]
+        background = "Tense=Imp" in tense or any("Tense=Imp" in a for a in auxs)
+        if background and not ctx.in_quote(tok.start):
+            # imperfect / pluperfect: background, not the day being told (a narrative imperfect
+            # says which day it is: "dans la foulée, X démissionnait", read above)
+            return {}
         # (a planned day, "quittera le 31 décembre", is not the day of what the article tells next)
         recent = [f for f in earlier if f.date and f.date_basis in ("text", "context") and si - 6 <= f.sentence < si
                   and f.granularity == "day" and f.modality in ("stated", "reported")
@@ -682,12 +702,6 @@ class Extractor:
             return {"date": p.date, "date_end": p.date_end, "granularity": p.granularity,
                     "date_text": p.date_text, "date_basis": "context"}
         if ctx.anchor is not None and not ctx.in_quote(tok.start):
-            tense = tok.morph
-            if tok.pos == "NOUN" and 0 <= tok.head < len(st.toks):
-                tense = st.toks[tok.head].morph
-            auxs = [st.toks[c].morph for c in st.child(i, "aux", "aux:tense")]
-            if "Tense=Imp" in tense or any("Tense=Imp" in a for a in auxs):
-                return {}  # imperfect / pluperfect: background, not today's news
             return dict(self._pub(ctx), date_text=None)
         return {}
 
@@ -913,6 +927,7 @@ class _DocContext:
             h = st.toks[relative_head].head
             if 0 <= h < len(st.toks):
                 m = st.span_mentions(st.subtree(h, prune=frozenset({"acl:relcl", "punct"})), "PER")
+                m = [x for x in m if x.end <= offset] or m  # the antecedent comes before "qui"
                 if m:
                     return m[-1]
         pers = [m for m in st.mentions if m.kind == "PER" and m.end <= offset and not self.in_quote(m.start)]

@@ -80,6 +80,7 @@ class Lexicon:
         # combined titles ("PDG": CEO and chair): surface -> the other labels it names
         self.dual_of: dict[str, tuple[str, ...]] = {norm(k): tuple(v) for k, v in (data.get("dual_roles") or {}).items()}
         self.single_holder = frozenset(data.get("single_holder_roles", ()))
+        self.exclusive_roles = tuple(tuple(p) for p in data.get("exclusive_roles", ()))
         self.former_re = re.compile(rf"(?<![\w-])(?:{alternation(data.get('former_markers', ()))})\s*(?:\w+\s+)?$")
         self.future_re = re.compile(rf"(?<![\w-])(?:{alternation(data.get('future_markers', ()))})\s*(?:\w+\s+)?$")
         # "PDG de Y depuis 2017", "X, à la tête de l'entreprise depuis 2015" (no clause in between)

@@ -37,7 +37,7 @@ def _moves_term(f: dict[str, Any]) -> bool:
     """A start or exit that moves a role term: told as done, or planned with a stated date
     ("prendra ses fonctions le 1er juin")."""
     return f["modality"] in ("stated", "reported") or (f["modality"] == "plan" and (
-        f["date_basis"] == "text" or bool(f["detail"].get("effective"))))
+        f["date_basis"] in ("text", "context") or bool(f["detail"].get("effective"))))
 
 
 def _textual(facts: list[dict[str, Any]]) -> bool:
@@ -65,6 +65,18 @@ class Event:
         """The role most sources give."""
         roles = Counter(f["role"] for f in self.facts if f["role"])
         return roles.most_common(1)[0][0] if roles else None
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """The role, then posts named beside it in the same sentence ("nommé administrateur
+        référent et vice-président")."""
+        main = self.role
+        if main is None:
+            return ()
+        at = {(f["doc_id"], f["sentence_idx"]) for f in self.facts if f["role"] == main}
+        more = sorted({f["role"] for f in self.facts if f["role"] and f["role"] != main
+                       and (f["doc_id"], f["sentence_idx"]) in at})
+        return (main, *more)
 
     @property
     def interim(self) -> bool:
@@ -284,7 +296,8 @@ class Story:
                 units = Counter(f["unit"] for f in ev.facts if _moves_term(f))
                 events_by_person[(units.most_common(1)[0][0], ev.person)].append(ev)
         builder = TermBuilder(self.collective, self._replaced_role, self._starts_of, self.lex.dual_labels, self._vacated)
-        return role_terms(per, event_sents, events_by_person, builder, self.lex.single_holder)
+        return role_terms(per, event_sents, events_by_person, builder, self.lex.single_holder,
+                          self.lex.exclusive_roles)
 
     def _replaced_role(self, ev: Event) -> str | None:
         replaced = next((f["detail"].get("replaces") for f in ev.facts if f["detail"].get("replaces")), None)

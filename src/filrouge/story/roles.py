@@ -159,6 +159,8 @@ class TermBuilder:
             dual = self.dual(ev)
             if ev.type in STARTS:
                 r = ev.role or self.replaced_role(ev)
+                if ev.role and role in ev.roles:
+                    r = role  # a second post named beside the first
                 if r is None and ev.type == "return" and cur is not None and cur.closed and not cur.weak:
                     r = role  # a return with no post named reopens the post the person had left
                 if r != role and role not in dual:
@@ -332,6 +334,22 @@ def _co_holders(a: Interval, b: Interval) -> bool:
     return bool(a.interim and b.interim and a.start and a.start == b.start)
 
 
+def _end_exclusive(terms: list[Interval], exclusive: tuple[tuple[str, ...], ...]) -> None:
+    """One person's open term in a post ends when they start a post it excludes (vice-chair ->
+    chair): the day before the new term's known start."""
+    for pair in exclusive:
+        for t in terms:
+            if t.role not in pair or t.closed or t.end:
+                continue
+            began = parse_day(t.start) or parse_day(t.start_by)
+            later = [u for u in terms if u.role in pair and u.role != t.role and u.start
+                     and (began is None or (parse_day(u.start) or date.min) > began)]
+            if later:
+                first = min(later, key=lambda u: u.start or "")
+                t.end = _iso((parse_day(first.start) or date.min) - timedelta(days=1))
+                t.closed = True
+
+
 def effective_day(ev: Event) -> str | None:
     """The day a start or a handover takes effect, when a source states it apart from the news."""
     days = sorted(f["detail"]["effective"] for f in ev.facts
@@ -398,9 +416,10 @@ def _handover(tier: list[Interval], at: date) -> list[Interval]:
 
 def role_terms(per: dict[tuple[str, str], list[dict[str, Any]]], event_sents: set[tuple[Any, ...]],
                events_by_person: dict[tuple[str, str], list[Event]], builder: TermBuilder,
-               single: frozenset[str]) -> list[Interval]:
+               single: frozenset[str], exclusive: tuple[tuple[str, ...], ...] = ()) -> list[Interval]:
     out: list[Interval] = []
     for (org, person), fs in per.items():
+        mine: list[Interval] = []
         roles: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for f in fs:
             if f["type"] == "role" and f["role"]:
@@ -411,10 +430,12 @@ def role_terms(per: dict[tuple[str, str], list[dict[str, Any]]], event_sents: se
         for ev in evs:
             if ev.type in STARTS + EXITS:
                 role = ev.role or (builder.replaced_role(ev) if ev.type in STARTS else None)
-                for r in ((role,) + builder.dual(ev)) if role else ():
+                for r in ((role,) + ev.roles[1:] + builder.dual(ev)) if role else ():
                     roles.setdefault(r, [])
         for role, statements in roles.items():
-            out.extend(builder.terms(org, person, role, statements, evs))
+            mine.extend(builder.terms(org, person, role, statements, evs))
+        _end_exclusive(mine, exclusive)
+        out.extend(mine)
     posts: dict[tuple[str, str], list[Interval]] = defaultdict(list)
     for iv in out:
         posts[(iv.org, iv.role)].append(iv)

@@ -130,7 +130,9 @@ class TimeTagger:
                                      + r")(?:\s*(?:et|au|,)\s*(?:le\s+)?(?:" + D1 + r"))?\s+(?P<m>" + M + r")(?:\s+(?P<y>\d{4}))?(?:\s+(?P<rel>"
                                      + LAST + "|" + NEXT + r"))?(?![\w-]))", flags)),
             ("day_alone", re.compile(B + r"le\s+(?P<d>1er|\d{1,2})(?=\s*[,;])(?!\s*,\s*(?:" + _alt(data["street_words"]) + r")\b)", flags)),
-            ("decade", re.compile(B + r"(?:les\s+)?années\s+(?P<dec>(?:19|20)?\d0)(?!\d)" + E, flags)),
+            # "les années 2000 et 2010": the coordinated decade is a decade too, not a year
+            ("decade", re.compile(B + r"(?:(?:les|des|aux)\s+)?années\s+(?P<dec>(?:19|20)?\d0)(?!\d)"
+                                  r"(?:\s*(?:et|,|ou)\s*(?:les\s+années\s+)?(?:19|20)?\d0(?!\d))?" + E, flags)),
             ("mod_year", re.compile(B + r"(?:(?:la|le)\s+)?" + MOD + r"\s*(?:de\s+l['’]année\s+|d['’]année\s+)?(?P<y>(?:1[89]|20)\d{2})(?![\d,.]\d)" + E, flags)),
             ("mod_period", re.compile(B + r"(?:(?:la|le|au)\s+)?" + MOD + r"\s*(?:de\s+l['’]\s*|d['’]\s*|du\s+|de\s+la\s+|de\s+cette\s+|de\s+ce\s+|de\s+)"
                                       r"(?P<what>année|an|mois|semaine|trimestre|week-end)(?:\s+(?P<rel>" + LAST + "|" + NEXT + r"|en\s+cours))?" + E, flags)),
