@@ -609,8 +609,12 @@ def _store_and_story(db: str | None, aliases: Path | None) -> tuple[Any, Any]:
 
     try:
         store = Store(Settings.from_env(db).db_url)
-        # the story kept in the store, brought up to date; with an alias file, built in full
-        return store, (load_story(store, aliases) if aliases else MaterializedStory(store))
+        if aliases:  # names resolved another way: the story built in full from the facts
+            return store, load_story(store, aliases)
+        try:  # the story kept in the store, brought up to date
+            return store, MaterializedStory(store)
+        except StoreError:  # a store it cannot write to (read-only file): built in full
+            return store, load_story(store)
     except FilrougeError as exc:
         _fail(str(exc))
         raise  # unreachable
