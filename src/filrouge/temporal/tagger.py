@@ -171,6 +171,11 @@ class TimeTagger:
             ("year_bare", re.compile(B + r"(?P<y>(?:19|20)\d{2})(?=\s*[,.;:)]|\s*$)", re.M)),
         ]
 
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state["_last_spans"] = None  # match objects do not pickle; a cache, not state
+        return state
+
     # ---- helpers ---------------------------------------------------------------------
     def _compound_numbers(self, tens: dict[str, int]) -> None:
         """"vingt-cinq", "trente et un", "soixante-dix-huit", "quatre-vingt-dix" from the tens and
