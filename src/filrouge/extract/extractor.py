@@ -544,8 +544,10 @@ class Extractor:
         return {}
 
     def _descriptor(self, ctx: _DocContext, m: Mention) -> bool:
-        """A name standing for the company ("la firme de Burbank"), not the company's name."""
-        return bool(self.lex.descriptor_re.search(norm(ctx.body[max(0, m.start - 30):m.start])))
+        """A name standing for the company ("la firme de Burbank"), not the company's name, or a
+        party to the merger that made it ("né de la fusion entre X et Y")."""
+        before = norm(ctx.body[max(0, m.start - 60):m.start])
+        return bool(self.lex.descriptor_re.search(before[-30:]) or self.lex.merger_re.search(before))
 
     def _is_return(self, ctx: _DocContext, si: int, i: int, persons: list[Mention], earlier: list[Fact],
                    phrase: str | None = None) -> bool:

@@ -164,6 +164,9 @@ class Lexicon:
         self.legal_forms = frozenset(norm(v) for v in data["legal_forms"])
         self.generic_org = frozenset(norm(v) for v in data["generic_org_nouns"])
         self.generic_org_re = _phrase_re(self.generic_org)
+        self.merger_re = re.compile(
+            rf"(?<![\w-])(?:{alternation(data.get('merger_nouns', ()))})(?![\w-])[^.;:]{{0,25}}?(?<![\w-])(?:entre|de|d'|d’|avec)\s+"
+            rf"(?:[\w'’.-]+\s+){{0,3}}?(?:et\s+)?$")
         self.descriptor_re = re.compile(
             rf"(?<![\w-])(?:{alternation(data.get('descriptor_heads', ()))})\s+(?:de\s+(?:la\s+|l'|l’)?|d'|d’|du\s+)$")
         self.person_pronouns = frozenset(norm(v) for v in data["person_pronouns"])

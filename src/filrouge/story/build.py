@@ -126,17 +126,32 @@ def _share_exit_days(events: list[Event]) -> None:
     exit dated only by a month or a year takes the day another exit of the same person from the
     same organisation has inside that period (the best witness of one exit); two stated days
     less than a week apart for such exits are one exit dated differently (a conflict)."""
-    exits = [e for e in events if e.type in EXITS and e.person and e.org and e.date]
+    by_who: dict[tuple[str, str], list[Event]] = defaultdict(list)
+    for e in events:
+        if e.type in EXITS and e.person and e.org and e.date:
+            by_who[(e.person, e.org)].append(e)
+    for exits in by_who.values():
+        _compare_exits(exits)
+
+
+def _compare_exits(exits: list[Event]) -> None:
+    """The exits of one person from one organisation (see ``_share_exit_days``)."""
     for ev in exits:
         if ev.granularity != "day" or ev.date_basis != "text":
             continue
+        day = parse_day(ev.date) or date.min
         for o in exits:
-            if o is ev or o.person != ev.person or o.org != ev.org or o.granularity != "day" or o.date_basis != "text" \
-                    or o.date == ev.date or (o.type, o.date) > (ev.type, ev.date or ""):
+            if o is ev or o.person != ev.person or o.org != ev.org or o.date_basis != "text" or o.date == ev.date \
+                    or o.granularity not in ("day", "month") or (o.granularity == "day" and (o.type, o.date) > (ev.type, ev.date or "")):
                 continue
-            gap = abs(((parse_day(o.date) or date.min) - (parse_day(ev.date) or date.min)).days)
+            lo, hi = parse_day(o.date) or date.min, parse_day(o.date_end) or parse_day(o.date) or date.min
+            if lo <= day <= hi:
+                continue  # "en décembre" and "le 1er décembre" agree
+            # a day, or a month, less than a week from the day: the same exit dated differently
+            gap = min(abs((lo - day).days), abs((hi - day).days))
             if gap <= 7 and o.date not in ev.alternatives:
-                ev.alternatives[o.date] = [f for f in o.facts if f["date"] == o.date and f["date_basis"] == "text"]
+                ev.alternatives[o.date if o.granularity == "day" else o.date[:7]] = [
+                    f for f in o.facts if f["date"] == o.date and f["date_basis"] == "text"]
     for ev in exits:
         if ev.granularity == "day":
             continue
@@ -360,7 +375,7 @@ class Story:
         out: list[dict[str, Any]] = []
         for ev in self.events:
             if ev.alternatives:
-                vals = {ev.date: ev.stated_days()[ev.date]} | ev.alternatives  # type: ignore[index]
+                vals = {ev.date: ev.stated_days().get(ev.date or "", [])} | ev.alternatives
                 about = f"day of the {ev.type} of {ev.person or '?'}" + (f" ({ev.org})" if ev.org else "")
                 out.append({"kind": "conflict", "about": about, "values": [
                     {"value": d, "text": sorted({f["date_text"] for f in fs if f["date_text"]}),
