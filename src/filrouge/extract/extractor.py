@@ -370,7 +370,7 @@ class Extractor:
                     if 0 <= head < len(st.toks):
                         p = ctx.subject_person(si, head)
                         persons = [p] if p else []
-                if not persons and etype in ("return", "resignation", "departure", "dismissal") and any(
+                if not persons and etype in ("return", "resignation", "departure", "dismissal", "appointment") and any(
                         norm(ctx.body[st.toks[c].start:st.toks[c].end]) in ("son", "sa") for c in st.child(i, "det")):
                     # "après son départ, acté le 2 décembre": whose, told by the sentences before
                     p = ctx.resolve_pronoun(si, tok.start, subject=True)
@@ -618,6 +618,9 @@ class Extractor:
             lem = norm(st.toks[j].lemma)
             if lem in lex.unrealised or lem in lex.hypothetical:
                 modality = "hypothetical"
+            if st.toks[j].pos == "VERB" and "VerbForm=Inf" in st.toks[j].morph and any(
+                    norm(st.toks[c].lemma) in lex.purpose for c in st.child(j, "mark", "case")):
+                modality = "hypothetical"  # "une assemblée sera convoquée pour entériner son élection"
             if any(norm(st.toks[c].lemma) == "si" and st.toks[c].dep == "mark" for c in st.children[j]):
                 modality = "hypothetical"
         if any(norm(st.toks[c].lemma) == "si" and st.toks[c].dep == "mark" for c in st.children[i]):

@@ -37,7 +37,9 @@ def _moves_term(f: dict[str, Any]) -> bool:
     """A start or exit that moves a role term: told as done, or planned with a stated date
     ("prendra ses fonctions le 1er juin")."""
     return f["modality"] in ("stated", "reported") or (f["modality"] == "plan" and (
-        f["date_basis"] in ("text", "context") or bool(f["detail"].get("effective"))))
+        f["date_basis"] == "text" or bool(f["detail"].get("effective"))
+        # an acting arrangement announced with the news ("X fera fonction de DG") starts with it
+        or (f["date_basis"] == "context" and bool(f["interim"]))))
 
 
 def _textual(facts: list[dict[str, Any]]) -> bool:

@@ -92,9 +92,16 @@ class _Finder:
         self.dateline = re.compile(
             r"(?m)^[ \t]*[A-ZÀ-Ý][\w'’. /-]{1,40}?,\s*(?:le\s+)?(?:" + day_month + r")\s*"
             r"(?:\([A-Z][\w .&/-]{1,30}\)\s*[-–—]?|[-–—])")
+        self.conditional_rx = re.compile(r"\b[a-zàâçéèêëîïôûù]{3,}(?:" + _alt(data.get("conditional_suffixes", ["\x00"]))
+                                         + r")\b", re.I)
         # "AFP-28 mai 2025:", "DIA - 3 février 2022 —": an agency's code before the date
         self.agency = re.compile(r"(?m)^[ \t]*[A-Z][A-Z&]{1,11}\s*[-–—]\s*(?:" + day_month + r")\s*[:–—-]")
         self.url = re.compile(r"https?://[^\s<>\"')\]]+", re.I)
+
+    def conditional(self, text: str, pos: int) -> bool:
+        """A conditional verb in the clause before the date ("qu'il quitterait ... le 31 décembre")."""
+        start = max(text.rfind(".", 0, pos), text.rfind("\n", 0, pos), pos - 200)
+        return bool(self.conditional_rx.search(text, start + 1, pos))
 
     def day_month(self, m: re.Match[str]) -> tuple[int | None, int, int] | None:
         g = m.groupdict()
@@ -178,7 +185,7 @@ def infer_anchor(text: str, published: str | None, tagger: TimeTagger | None = N
         if _fits(month.start, coarse):
             coarse = month
     # 4. the latest absolute date the article reports as past: written on or after it
-    past = [d for d, _pos, future in tagger.full_dates(text, coarse) if not future]
+    past = [d for d, pos, future in tagger.full_dates(text, coarse) if not future and not finder.conditional(text, pos)]
     if coarse is not None:
         inside = [d for d in past if coarse.contains(d)]
         if inside and max(inside) > coarse.start:
