@@ -482,6 +482,8 @@ class Extractor:
                     extra_roles.append((b[2], b[3]))
                 # "nommé directeur général d'Y": the organisation of the post named
                 org = _post_org(ctx.body, st, rspans[0][1])[1] or org
+            if norm(tok.lemma) in lex.role_required and not phrase and not rspans:
+                continue  # "devenu un empire": no post, no event
             if org is not None and (self._descriptor(ctx, org) or _in_aside(
                     ctx.body[st.s.start:org.start], ctx.body[org.end:st.s.end])):
                 # "la tête de la firme de Burbank", "du constructeur aux quinze marques (X, Y, Z)":
@@ -644,8 +646,10 @@ class Extractor:
         in_q = ctx.in_quote(tok.start)
         anc = set(st.ancestors(i))
         # a date inside the verb's subject describes the subject ("X, PDG depuis lundi, démissionne")
+        # (nor does one in a fronted adverbial clause: "Arrivé en 2016 à la tête du groupe, X a renoncé")
+        fronted = [c for c in st.child(i, "advcl") if st.toks[c].start < tok.start]
         sub_i = set(st.subtree(i, prune=frozenset({"acl:relcl", "parataxis"}),
-                               skip=frozenset(st.child(i, "nsubj", "nsubj:pass") if tok.pos != "NOUN" else ())))
+                               skip=frozenset((st.child(i, "nsubj", "nsubj:pass") if tok.pos != "NOUN" else []) + fronted)))
         best: tuple[int, TimeExpression] | None = None
         for t in ctx.times:
             if not (st.s.start <= t.start < st.s.end) or (ctx.in_quote(t.start) and not in_q):
@@ -1048,8 +1052,9 @@ def _words(phrase: str) -> list[str]:
 
 def _phrase_hits(st: _Sent, phrases: Any) -> list[tuple[int, str, int]]:
     """(first token, phrase, last token) where a phrase's words match tokens by form or by
-    lemma: "assurer les fonctions de" matches "assurait les fonctions de"; up to two adverbs may
-    come between its words ("reprend finalement cette fonction")."""
+    lemma: "assurer les fonctions de" matches "assurait les fonctions de"; up to two adverbs or
+    a year may come between its words ("reprend finalement cette fonction", "arrivé en 2016 à
+    la tête")."""
     forms = [norm(st.s.text[t.start - st.s.start:t.end - st.s.start]) for t in st.toks]
     lemmas = [norm(t.lemma) for t in st.toks]
     # where a phrase may start: the tokens whose form or lemma is its first word (and, for an
@@ -1082,8 +1087,9 @@ def _phrase_hits(st: _Sent, phrases: Any) -> list[tuple[int, str, int]]:
             j, skipped = i, 0
             for w in words[1:]:
                 j += 1
-                while j < len(forms) and skipped < 2 and st.toks[j].pos == "ADV" and not _word_match(w, forms[j], lemmas[j]):
-                    j, skipped = j + 1, skipped + 1
+                while j < len(forms) and skipped < 2 and not _word_match(w, forms[j], lemmas[j]) and (
+                        st.toks[j].pos in ("ADV", "NUM") or (forms[j] == "en" and j + 1 < len(forms) and st.toks[j + 1].pos == "NUM")):
+                    j, skipped = j + 1, skipped + 1  # "reprend finalement cette fonction", "arrivé en 2016 à la tête"
                 if j >= len(forms) or not _word_match(w, forms[j], lemmas[j]):
                     break
             else:

@@ -107,6 +107,7 @@ class Lexicon:
             for p in ew.phrases:
                 self.phrase_types[p] = etype
         self.explicit_org = frozenset(data["explicit_org"])
+        self.role_required = frozenset(norm(v) for v in data.get("role_required_triggers", ()))
         self.person_events = frozenset(data["person_events"])
         self.succession_verbs = frozenset(norm(v) for v in data["succession"]["verbs"])
         self.yielding_phrases = frozenset(norm(v) for v in data["succession"]["yielding_phrases"])
