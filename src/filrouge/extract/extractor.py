@@ -793,10 +793,13 @@ class Extractor:
                                 detail={"investor": investor.text if investor else None, "value": st.s.text[m.start():m.end()],
                                         "amount": amount, "currency": lex.currency_of.get(m.group(3)),
                                         }, **self._date(ctx, si, trig[0], [])))
-        out.extend(self._tenures(ctx, si))
-        # ages: "X, 65 ans," / "fêtera ses 66 ans en mars"
+        tenures = self._tenures(ctx, si)
+        out.extend(tenures)
+        # ages: "X, 65 ans," / "fêtera ses 66 ans en mars" (never the years of a tenure)
         for m in lex.age_re.finditer(low):
             pos = base + m.start()
+            if any(t.start <= pos < t.end for t in tenures):
+                continue
             pers = [p for p in st.mentions if p.kind == "PER" and p.end <= pos]
             if not pers:
                 continue

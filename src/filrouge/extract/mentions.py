@@ -368,7 +368,7 @@ def article_votes(body: str, sentences: tuple[Sentence, ...], entities: tuple[En
 
 
 class _Occurrences:
-    """Where a name occurs in a text as a whole word (the spans ``re.finditer`` gives for
+    r"""Where a name occurs in a text as a whole word (the spans ``re.finditer`` gives for
     ``(?<![\w-])NAME(?![\w-])``), found through an index of the words of the text, built once:
     linear in the text for any number of names."""
 

@@ -1,0 +1,133 @@
+"""Extraction and story rules that real news needs, on invented French sentences: effective
+dates, taking a post back, tenures, names that stand for a company, dates from the page,
+exits dated differently, successions told with "remplacer"."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+import pytest
+
+from filrouge.clean.dates import DatelineParser, refine_published
+from filrouge.lang import load_furniture
+from filrouge.models import CleanDocument
+from filrouge.story.build import Story
+from filrouge.story.entities import Resolver
+from filrouge.temporal.tagger import TimeTagger
+
+
+def _facts(components, text: str, published: str | None) -> list:
+    fields = {f.name for f in dataclasses.fields(CleanDocument)}
+    values = dict(origin="t.txt", content_hash="h", title=None, published=published, published_basis="manifest",
+                  body=text, comments=(), removed=(), flags=(), language="fr", paragraphs=())
+    doc = CleanDocument(**{k: v for k, v in values.items() if k in fields})
+    parsed = list(components.parser([doc]))[0]
+    return list(components.extractor.extract(parsed.doc.body, published, parsed.sentences, parsed.entities, None))
+
+
+def _one(facts, type_, person=None):
+    got = [f for f in facts if f.type == type_ and (person is None or f.person == person)]
+    assert got, [(f.type, f.person, f.org, f.role) for f in facts]
+    return got[0]
+
+
+def test_effective_date_apart_from_the_news(components):
+    facts = _facts(components, "Le groupe Velor a annoncé mardi 3 mars que Claire Dumas sera remplacée par "
+                               "Hugo Lenoir, qui prendra ses fonctions le 1er avril.\n", "2026-03")
+    app = _one(facts, "appointment", "Hugo Lenoir")
+    assert app.detail.get("replaces") == "Claire Dumas"
+    assert app.detail.get("effective") == "2026-04-01"
+    assert _one(facts, "departure", "Claire Dumas").detail.get("effective") == "2026-04-01"
+
+
+def test_taking_a_post_back_is_a_return_only_after_an_exit(components):
+    back = _facts(components, "Jean Morel avait quitté la direction de Velor en 2019. "
+                              "Il reprend finalement la tête de Velor, a annoncé le groupe.\n", "2026-03")
+    assert _one(back, "return", "Jean Morel")
+    first = _facts(components, "Le fils du fondateur, Paul Morel, reprend les rênes de Velor.\n", "2026-03")
+    assert _one(first, "appointment", "Paul Morel")
+    assert not [f for f in first if f.type == "return"]
+
+
+def test_tenure_in_years(components):
+    facts = _facts(components, "Jean Morel a passé 12 ans chez Velor avant de rejoindre Orsa. "
+                               "Après deux ans et demi à la tête de Velor, Claire Dumas est limogée.\n", "2026-03")
+    assert _one(facts, "tenure", "Jean Morel").detail["value"] == 12
+    assert _one(facts, "tenure", "Claire Dumas").detail["value"] == 2.5
+
+
+def test_a_place_standing_for_the_company_is_not_its_organisation(components):
+    facts = _facts(components, "Velor, le géant lyonnais, traverse une crise. "
+                               "Jean Morel a accepté de reprendre la tête de la firme de Lyon, a précisé Velor "
+                               "dimanche 8 mars.\n", "2026-03")
+    start = [f for f in facts if f.type in ("appointment", "return") and f.person == "Jean Morel"]
+    assert start and all(f.org != "Lyon" for f in start)
+    assert start[0].date == "2026-03-08"  # the day of the reporting incise
+
+
+def test_a_planned_day_does_not_date_what_follows(components):
+    facts = _facts(components, "Jean Morel a déclaré qu'il quitterait Velor le 31 décembre 2027. "
+                               "Il a retardé son départ à trois reprises.\n", None)
+    later = [f for f in facts if f.type == "departure" and f.sentence == 1]
+    assert all(f.date != "2027-12-31" for f in later)
+
+
+def test_month_only_publication_refined_by_the_page():
+    assert refine_published("2018-08", None, "https://ex.org/a/b-27126681/?utm_content=20180817") == ("2018-08-17", "url")
+    assert refine_published("2020-02", "2020-02-25T23:30:00", None) == ("2020-02-25T23:30:00", "text")
+    assert refine_published("2020-02", None, "https://ex.org/2020/03/15/x") is None  # outside the month
+    assert refine_published("2020-02-03", None, "https://ex.org/2020/02/05/x") is None  # already a day
+    d = DatelineParser(load_furniture())
+    assert d.dateline("2 décembre 2024 , 13:23  •  0 vues") == "2024-12-02T13:23:00"
+    assert d.dateline("21/07/2025 - #Auto , #Bourse") == "2025-07-21"
+    assert d.dateline("Le 3 mars 2021 - Le ministre annonce des mesures") is None
+
+
+def test_coordinated_decades_and_years_after_a_month_lead():
+    tagger = TimeTagger("fr")
+    got = {t.text: t.value for t in tagger.tag("Les acquisitions des années 2000 et 2010. Fin novembre 2024, il part.",
+                                               dct=date(2025, 2, 1))}
+    assert got["des années 2000 et 2010"] == "200"
+    assert got["Fin novembre 2024"] == "2024-11"
+    assert "2010" not in got
+
+
+def _story(facts: list[dict]) -> Story:
+    names = [(f["person"], "person") for f in facts if f["person"]] + [(f["org"], "organisation") for f in facts]
+    return Story(facts, Resolver([], names))
+
+
+def _fact(doc: str, type_: str, person: str, org: str, d: str | None, gran: str = "day", **kw) -> dict:
+    base = dict(doc_id=doc, duplicate_of=None, sentence_idx=0, start=0, end=10, type=type_, person=person, org=org,
+                role=None, role_surface=None, interim=False, date=d, date_end=d, granularity=gran if d else None,
+                date_text="x" if d else None, date_basis="text" if d else None, negated=False, modality="stated",
+                org_inferred=False, detail={}, published=None, source=doc, title=None, url=None, text="…")
+    base.update(kw)
+    return base
+
+
+def test_one_exit_told_as_resignation_and_departure_with_two_days_is_a_conflict():
+    facts = [_fact("a", "resignation", "Jean Morel", "Velor", "2024-12-01"),
+             _fact("b", "departure", "Jean Morel", "Velor", "2024-12-02"),
+             _fact("c", "dismissal", "Jean Morel", "Velor", "2024-11-01", "month", date_end="2024-11-30")]
+    story = _story(facts)
+    dated = [c for c in story.conflicts() if c["about"].startswith("day of the")]
+    assert dated
+    values = {v["value"] for c in dated for v in c["values"]}
+    assert {"2024-12-01", "2024-12-02", "2024-11"} <= values
+
+
+def test_tenures_that_differ_are_a_conflict():
+    facts = [_fact("a", "tenure", "Jean Morel", "Velor", None, detail={"value": 9, "unit": "years"}),
+             _fact("b", "tenure", "Jean Morel", "Velor", None, detail={"value": 8, "unit": "years"})]
+    conflicts = _story(facts).conflicts()
+    assert any(c["kind"] == "conflict" and {v["value"] for v in c["values"]} == {"9", "8"} for c in conflicts)
+
+
+@pytest.mark.parametrize("years,kind", [(("2020", "2021"), True), (("2020", "2020"), False)])
+def test_years_of_one_event_that_do_not_overlap_disagree(years, kind):
+    facts = [_fact(doc, "appointment", "Jean Morel", "Velor", f"{y}-01-01", "year", date_end=f"{y}-12-31")
+             for doc, y in zip("ab", years, strict=True)]
+    story = _story(facts)
+    assert bool([c for c in story.conflicts() if "appointment" in c["about"]]) is kind
