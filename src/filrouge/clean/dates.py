@@ -70,7 +70,7 @@ def date_from_url(url: str | None) -> str | None:
 
 _URL_DAY = (
     re.compile(r"(?<!\d)((?:19|20)\d{2})[/_-](0[1-9]|1[0-2])[/_-](0[1-9]|[12]\d|3[01])(?!\d)"),
-    # /20210315/, -20210315-, ?utm_content=20180817, _AN-202112120049 (a day then a time)
+    # /20210315/, -20210315-, ?utm_content=20300412, _AB-203001150930 (a day then a time)
     re.compile(r"(?<![\dA-Za-z])((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?:\d{4})?(?!\d)"),
 )
 _URL_MONTH = re.compile(r"/((?:19|20)\d{2})/(0[1-9]|1[0-2])/")
@@ -97,7 +97,7 @@ def _epoch_days(url: str) -> list[date]:
 
 
 def _period(value: str) -> tuple[date, date] | None:
-    """The days of a month-only ("2018-05") or year-only ("2018") value; None for a day."""
+    """The days of a month-only ("2030-05") or year-only ("2030") value; None for a day."""
     if re.fullmatch(r"\d{4}", value):
         return date(int(value), 1, 1), date(int(value), 12, 31)
     if re.fullmatch(r"\d{4}-\d{2}", value):
@@ -187,7 +187,7 @@ class DatelineParser:
         if hit is None:
             return None
         iso, (start, end) = hit
-        # page furniture after a separator: "12 mars 2024, 13:23 • 0 vues", "21/07/2025 - #Tag, #Tag"
+        # page furniture after a separator: "12 mars 2030, 09:15 • 3 vues", "14/05/2030 - #Tag, #Tag"
         tail = line[end:]
         cut = re.search(r"\s(?:[•|·]|[-–—](?=\s*#))", tail)
         if cut:

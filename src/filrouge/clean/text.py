@@ -22,7 +22,7 @@ _NUMBER_LINE = re.compile(r"^[\d\s.,:/-]{1,20}$")
 _HASHTAG = re.compile(r"^#\w")
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")  # typographic spaces -> one space
-# a comma glued to the next word by a bad copy ("en 2024,c'est lui", "exécutif,il a"); never
+# a comma glued to the next word by a bad copy ("en 2030,c'est lui", "exécutif,il a"); never
 # inside a number ("2,5") or an address
 _GLUED_COMMA = re.compile(r"(?<=[^\W\d_]|\d),(?=[^\W\d_]{2}|[^\W\d_]['’])")
 

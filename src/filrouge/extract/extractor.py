@@ -372,7 +372,7 @@ class Extractor:
                         persons = [p] if p else []
                 if not persons and etype in ("return", "resignation", "departure", "dismissal", "appointment") and any(
                         norm(ctx.body[st.toks[c].start:st.toks[c].end]) in ("son", "sa") for c in st.child(i, "det")):
-                    # "après son départ, acté le 2 décembre": whose, told by the sentences before
+                    # "après son départ, acté le 9 mars": whose, told by the sentences before
                     p = ctx.resolve_pronoun(si, tok.start, subject=True)
                     persons = [p] if p else []
             elif phrase and etype == "appointment" and phrase in lex.yielding_phrases:
@@ -446,7 +446,7 @@ class Extractor:
                     if not persons and pat_idx is subj and ("VerbForm=Inf" in tok.morph or (
                             "VerbForm=Part" in tok.morph and tok.dep in ("advcl", "acl", "xcomp") and not passive)) \
                             and 0 <= tok.head < len(st.toks) and tok.head != i and st.toks[tok.head].pos == "VERB":
-                        # "il a accepté de reprendre la tête", "Entré chez Y en 1999, il ...": the
+                        # "il a accepté de reprendre la tête", "Entré chez Y en 1994, il ...": the
                         # subject of the verb it completes
                         p = ctx.subject_person(si, tok.head)
                         persons = [p] if p else []
@@ -486,7 +486,7 @@ class Extractor:
                 continue  # "devenu un empire": no post, no event
             if org is not None and (self._descriptor(ctx, org) or _in_aside(
                     ctx.body[st.s.start:org.start], ctx.body[org.end:st.s.end])):
-                # "la tête de la firme de Burbank", "du constructeur aux quinze marques (X, Y, Z)":
+                # "la tête de la firme de Lyon", "du constructeur aux quinze marques (X, Y, Z)":
                 # the company is told by context
                 org = None
             interim = bool(lex.interim_re.search(norm(ctx.body[tok.start:min(st.s.end, tok.end + 90)])))
@@ -533,7 +533,7 @@ class Extractor:
 
     def _effective(self, ctx: _DocContext, si: int, after: int, date_info: dict[str, Any]) -> dict[str, Any]:
         """The day a post is taken up, when the sentence gives one apart from the day of the news
-        ("nommé mardi, il prendra ses fonctions le 1er octobre", "qui entrera en fonction le ...")."""
+        ("nommé mardi, il prendra ses fonctions le 1er avril", "qui entrera en fonction le ...")."""
         st = ctx.sents[si]
         for t in ctx.times:
             if not (after < t.start < st.s.end) or not t.interval_start or t.uncertain:
@@ -546,7 +546,7 @@ class Extractor:
         return {}
 
     def _descriptor(self, ctx: _DocContext, m: Mention) -> bool:
-        """A name standing for the company ("la firme de Burbank"), not the company's name, or a
+        """A name standing for the company ("la firme de Lyon"), not the company's name, or a
         party to the merger that made it ("né de la fusion entre X et Y")."""
         before = norm(ctx.body[max(0, m.start - 60):m.start])
         return bool(self.lex.descriptor_re.search(before[-30:]) or self.lex.merger_re.search(before))
@@ -622,7 +622,7 @@ class Extractor:
                 modality = "hypothetical"
             if st.toks[j].pos == "VERB" and "VerbForm=Inf" in st.toks[j].morph and any(
                     norm(st.toks[c].lemma) in lex.purpose for c in st.child(j, "mark", "case")):
-                modality = "hypothetical"  # "une assemblée sera convoquée pour entériner son élection"
+                modality = "hypothetical"  # "un vote est prévu pour valider sa nomination"
             if any(norm(st.toks[c].lemma) == "si" and st.toks[c].dep == "mark" for c in st.children[j]):
                 modality = "hypothetical"
         if any(norm(st.toks[c].lemma) == "si" and st.toks[c].dep == "mark" for c in st.children[i]):
@@ -646,7 +646,7 @@ class Extractor:
         in_q = ctx.in_quote(tok.start)
         anc = set(st.ancestors(i))
         # a date inside the verb's subject describes the subject ("X, PDG depuis lundi, démissionne")
-        # (nor does one in a fronted adverbial clause: "Arrivé en 2016 à la tête du groupe, X a renoncé")
+        # (nor does one in a fronted adverbial clause: "Arrivé en 2011 à la tête du groupe, X a renoncé")
         fronted = [c for c in st.child(i, "advcl") if st.toks[c].start < tok.start]
         sub_i = set(st.subtree(i, prune=frozenset({"acl:relcl", "parataxis"}),
                                skip=frozenset((st.child(i, "nsubj", "nsubj:pass") if tok.pos != "NOUN" else []) + fronted)))
@@ -668,11 +668,11 @@ class Extractor:
                 continue  # "dans les heures suivant le licenciement"
             if att != i and att not in anc and 0 <= att < len(st.toks) and st.toks[att].pos == "NOUN" \
                     and any(st.toks[j].pos == "VERB" for j in _path_up(st, att, i)):
-                continue  # the date of a noun in another clause: "sans attendre son remplacement en 2026"
+                continue  # the date of a noun in another clause: "sans attendre son remplacement en 2032"
             # "X accepte de revenir, a précisé Y dimanche": the day of the incise that reports it
             incise = 0 <= att < len(st.toks) and att not in anc and norm(st.toks[att].lemma) in self.lex.speech \
                 and (st.toks[att].head in anc or st.toks[att].head == i)
-            # "son départ, acté le 2 décembre": a participle right after the event noun
+            # "son départ, acté le 9 mars": a participle right after the event noun
             follows = 0 <= att < len(st.toks) and st.toks[att].dep == "acl" and tok.pos == "NOUN" \
                 and 0 <= st.toks[att].start - tok.end <= 3
             if att == i or att in anc or root in sub_i or att in sub_i or root == i or incise or follows:
@@ -702,7 +702,7 @@ class Extractor:
             # imperfect / pluperfect: background, not the day being told (a narrative imperfect
             # says which day it is: "dans la foulée, X démissionnait", read above)
             return {}
-        # (a planned day, "quittera le 31 décembre", is not the day of what the article tells next)
+        # (a planned day, "quittera le 30 juin", is not the day of what the article tells next)
         recent = [f for f in earlier if f.date and f.date_basis in ("text", "context") and si - 6 <= f.sentence < si
                   and f.granularity == "day" and f.modality in ("stated", "reported")
                   and (ctx.latest is None or f.date <= ctx.latest)]
@@ -815,7 +815,7 @@ class Extractor:
 
     def _tenures(self, ctx: _DocContext, si: int) -> list[Fact]:
         """How long a person held a post or stayed at an organisation ("après neuf ans à la tête
-        de Y", "a passé 16 ans chez Y", "chez Y depuis 20 ans", "resté en fonction deux ans"):
+        de Y", "a passé 12 ans chez Y", "chez Y depuis 15 ans", "resté en fonction deux ans"):
         a tenure in years, with the organisation when the sentence names it."""
         lex = self.lex
         st = ctx.sents[si]
@@ -1056,7 +1056,7 @@ def _words(phrase: str) -> list[str]:
 def _phrase_hits(st: _Sent, phrases: Any) -> list[tuple[int, str, int]]:
     """(first token, phrase, last token) where a phrase's words match tokens by form or by
     lemma: "assurer les fonctions de" matches "assurait les fonctions de"; up to two adverbs or
-    a year may come between its words ("reprend finalement cette fonction", "arrivé en 2016 à
+    a year may come between its words ("reprend finalement la tête", "arrivé en 2011 à
     la tête")."""
     forms = [norm(st.s.text[t.start - st.s.start:t.end - st.s.start]) for t in st.toks]
     lemmas = [norm(t.lemma) for t in st.toks]
@@ -1092,7 +1092,7 @@ def _phrase_hits(st: _Sent, phrases: Any) -> list[tuple[int, str, int]]:
                 j += 1
                 while j < len(forms) and skipped < 2 and not _word_match(w, forms[j], lemmas[j]) and (
                         st.toks[j].pos in ("ADV", "NUM") or (forms[j] == "en" and j + 1 < len(forms) and st.toks[j + 1].pos == "NUM")):
-                    j, skipped = j + 1, skipped + 1  # "reprend finalement cette fonction", "arrivé en 2016 à la tête"
+                    j, skipped = j + 1, skipped + 1  # "reprend finalement la tête", "arrivé en 2011 à la tête"
                 if j >= len(forms) or not _word_match(w, forms[j], lemmas[j]):
                     break
             else:

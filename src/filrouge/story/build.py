@@ -38,7 +38,7 @@ def _moves_term(f: dict[str, Any]) -> bool:
     ("prendra ses fonctions le 1er juin")."""
     return f["modality"] in ("stated", "reported") or (f["modality"] == "plan" and (
         f["date_basis"] == "text" or bool(f["detail"].get("effective"))
-        # an acting arrangement announced with the news ("X fera fonction de DG") starts with it
+        # an acting arrangement announced with the news ("X, faisant fonction de DG") starts with it
         or (f["date_basis"] == "context" and bool(f["interim"]))))
 
 
@@ -113,7 +113,7 @@ class Event:
 
 def _narrow_to_report_day(ev: Event) -> None:
     """An event the texts date only by a month or a year, reported as news by an article of a
-    known day inside that period ("X laisse sa place à Y" in a page of 25 February, "en février"
+    known day inside that period ("X laisse sa place à Y" in a page of 14 March, "en février"
     elsewhere): dated by the earliest such report, marked as estimated from the publication."""
     lo, hi = ev.date or "", ev.date_end or ev.date or ""
     reports = sorted(f["date"] for f in ev.facts if f["date_basis"] == "published" and f["granularity"] == "day"
@@ -263,9 +263,9 @@ class Story:
                     g = days[d][0]
                     other_roles = {f["role"] for f in days[d] if f["role"]}
                     if roles and other_roles and not roles & other_roles:
-                        continue  # "nommé directeur financier en 2020", "nommé PDG en 2021": two events
-                    # dates that overlap agree ("en décembre", "le 1er décembre"); "en 2020" and "en
-                    # 2021" for one event do not
+                        continue  # "nommé directeur financier en 2012", "nommé PDG en 2013": two events
+                    # dates that overlap agree ("en décembre", "le 1er décembre"); "en 2012" and "en
+                    # 2013" for one event do not
                     if g["date"] > (ev.date_end or ev.date) or (g["date_end"] or g["date"]) < ev.date:
                         ev.alternatives[d] = days[d]
             events.extend(evs)

@@ -175,7 +175,7 @@ class TermBuilder:
                     continue
                 cur = Interval(org, role, person, interim, weak=r != role, is_return=ev.type == "return")
                 if (eff := effective_day(ev)) is not None:
-                    cur.start, cur.start_granularity = eff, "day"  # "prendra ses fonctions le 1er octobre"
+                    cur.start, cur.start_granularity = eff, "day"  # "prendra ses fonctions le 1er avril"
                 elif ev.date and ev.date_basis in ("text", "context") and ev.granularity == "day":
                     cur.start, cur.start_granularity = ev.date, ev.granularity
                 elif (ex := self.vacated(ev)) is not None and ex.date and ex.granularity == "day" \

@@ -94,12 +94,12 @@ class _Finder:
             r"(?:\([A-Z][\w .&/-]{1,30}\)\s*[-–—]?|[-–—])")
         self.conditional_rx = re.compile(r"\b[a-zàâçéèêëîïôûù]{3,}(?:" + _alt(data.get("conditional_suffixes", ["\x00"]))
                                          + r")\b", re.I)
-        # "AFP-28 mai 2025:", "DIA - 3 février 2022 —": an agency's code before the date
+        # "AFP-14 avril 2031:", "DIA - 3 février 2022 —": an agency's code before the date
         self.agency = re.compile(r"(?m)^[ \t]*[A-Z][A-Z&]{1,11}\s*[-–—]\s*(?:" + day_month + r")\s*[:–—-]")
         self.url = re.compile(r"https?://[^\s<>\"')\]]+", re.I)
 
     def conditional(self, text: str, pos: int) -> bool:
-        """A conditional verb in the clause before the date ("qu'il quitterait ... le 31 décembre")."""
+        """A conditional verb in the clause before the date ("qu'il quitterait ... le 30 juin")."""
         start = max(text.rfind(".", 0, pos), text.rfind("\n", 0, pos), pos - 200)
         return bool(self.conditional_rx.search(text, start + 1, pos))
 
