@@ -352,8 +352,9 @@ class IngestRun:
                     self.report.duplicates += 1
                 parsed.append(p)
                 self.report.words += p.doc.word_count
-            self.store.write_batch(parsed, links)  # one transaction
-            self.report.stored += len(parsed)
+            added = self.store.write_batch(parsed, links)  # one transaction
+            self.report.stored += len(added)
+            self.report.unchanged += len(parsed) - len(added)  # stored meanwhile by another run
         self.report.reextracted = self.settle(base, doubtful, ours)
         return self.report
 
