@@ -131,3 +131,12 @@ def test_years_of_one_event_that_do_not_overlap_disagree(years, kind):
              for doc, y in zip("ab", years, strict=True)]
     story = _story(facts)
     assert bool([c for c in story.conflicts() if "appointment" in c["about"]]) is kind
+
+
+def test_a_return_does_not_reopen_a_post_filled_for_good():
+    facts = [_fact("a", "role", "Jean Morel", "Velor", "2031-01-10", role="chair"),
+             _fact("a", "removal", "Jean Morel", "Velor", "2031-03-02", role="chair"),
+             _fact("b", "appointment", "Ana Vidal", "Velor", "2031-03-20", role="chair"),
+             _fact("b", "return", "Jean Morel", "Velor", "2031-03-20")]
+    story = _story(facts)
+    assert [t.name for t in story.holders("Velor", "chair", date(2031, 4, 1))] == ["Ana Vidal"]

@@ -162,7 +162,12 @@ class TermBuilder:
                 if ev.role and role in ev.roles:
                     r = role  # a second post named beside the first
                 if r is None and ev.type == "return" and cur is not None and cur.closed and not cur.weak:
-                    r = role  # a return with no post named reopens the post the person had left
+                    # a return with no post named reopens the post the person had left, unless
+                    # someone was appointed to it for good since ("X returns; Y chairs the board")
+                    left = cur.end or cur.end_by or ""
+                    if not any(o.person != person and not o.interim and (o.date or "") >= left
+                               for o in self.starts_of(org, role)):
+                        r = role
                 if r != role and role not in dual:
                     continue
                 interim = ev.interim
