@@ -140,3 +140,12 @@ def test_a_return_does_not_reopen_a_post_filled_for_good():
              _fact("b", "return", "Jean Morel", "Velor", "2031-03-20")]
     story = _story(facts)
     assert [t.name for t in story.holders("Velor", "chair", date(2031, 4, 1))] == ["Ana Vidal"]
+
+
+def test_an_undated_handover_exit_takes_the_successors_day():
+    facts = [_fact("a", "appointment", "Ana Vidal", "Velor", "2031-01-02", role="chair",
+                   detail={"replaces": "Jean Morel"}),
+             _fact("b", "departure", "Jean Morel", "Velor", None, modality="plan",
+                   detail={"replaced_by": "Ana Vidal"})]
+    ev = next(e for e in _story(facts).events if e.type == "departure")
+    assert (ev.date, ev.date_basis) == ("2031-01-02", "context")

@@ -123,6 +123,21 @@ def _narrow_to_report_day(ev: Event) -> None:
         ev.granularity, ev.date_basis = "day", "published"
 
 
+def _handover_days(events: list[Event]) -> None:
+    """"Y remplacera X": X's exit undated or dated vaguely by its sources is the day Y's start,
+    dated by another source, takes place (the handover), marked as read from context."""
+    starts = {(e.person, e.org): e for e in events if e.type in ("appointment", "return") and e.granularity == "day"
+              and e.date_basis in ("text", "context")}
+    for ev in events:
+        if ev.type not in EXITS or (ev.granularity == "day" and ev.date_basis in ("text", "context")):
+            continue
+        heirs = {f["detail"].get("replaced_by") for f in ev.facts} - {None}
+        found = [starts[(h, ev.org)] for h in heirs if (h, ev.org) in starts]
+        if len(found) == 1 and (ev.date is None or (ev.date <= (found[0].date or "") <= (ev.date_end or ev.date or ""))):
+            ev.date = ev.date_end = found[0].date
+            ev.granularity, ev.date_basis = "day", "context"
+
+
 def _share_exit_days(events: list[Event]) -> None:
     """One exit told as a dismissal by some sources and a departure or resignation by others: an
     exit dated only by a month or a year takes the day another exit of the same person from the
@@ -184,6 +199,9 @@ class Story:
             for k in ("holder", "investor"):
                 if f["detail"].get(k):
                     g["detail"] = dict(g["detail"], **{k: resolver.org(f["detail"][k])})
+            for k in ("replaces", "replaced_by"):
+                if f["detail"].get(k):
+                    g["detail"] = dict(g["detail"], **{k: resolver.person(f["detail"][k])})
             self.facts.append(g)
         self.events = self._events()
         self.intervals = self._intervals()
@@ -270,6 +288,7 @@ class Story:
                         ev.alternatives[d] = days[d]
             events.extend(evs)
         _share_exit_days(events)
+        _handover_days(events)
         events.sort(key=lambda e: (e.date is None, e.date or "", e.type))
         return events
 

@@ -86,7 +86,7 @@ def _raw_names(f: dict[str, Any]) -> list[tuple[str, str]]:
     if f["org"]:
         out.append(("o", f["org"]))
     d = f["detail"]
-    for k, kind in (("holder", "o"), ("investor", "o"), ("replaces", "p")):
+    for k, kind in (("holder", "o"), ("investor", "o"), ("replaces", "p"), ("replaced_by", "p")):
         if isinstance(d.get(k), str) and d[k]:
             out.append((kind, d[k]))
     return out
