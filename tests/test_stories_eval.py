@@ -24,7 +24,7 @@ FLOORS: dict[str, dict[str, float]] = {
     # measured with bench/stories.py, rounded down by ~0.1 (see the closing note of issue 9)
     "seeds": {"roles_strict": 0.9, "recall": 0.9},
     "airfrance_2018": {"roles_strict": 0.75, "recall": 0.7},
-    "disney_2022": {"roles_strict": 0.7, "recall": 0.5},
+    "disney_2022": {"roles_strict": 0.7, "recall": 0.6},
     "nestle_2024": {"roles_strict": 0.75, "recall": 0.7},
     "stellantis_2024": {"roles_strict": 0.85, "recall": 0.6},
 }
