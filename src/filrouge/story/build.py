@@ -183,6 +183,19 @@ def _compare_exits(exits: list[Event]) -> None:
             ev.date_basis = "context" if best.date_basis in ("text", "context") else best.date_basis
 
 
+def entity_listing(resolver: Resolver, intervals: list[Interval]) -> list[dict[str, Any]]:
+    """People and organisations with their aliases, and the roles their intervals give."""
+    roles: dict[str, set[str]] = defaultdict(set)
+    for i in intervals:
+        roles[i.name].add(f"{i.role} ({i.org}{', interim' if i.interim else ''})")
+    out = []
+    for rec in resolver.listing():
+        j = rec.to_json()
+        j["roles"] = sorted(roles.get(rec.name, ()))
+        out.append(j)
+    return out
+
+
 class Story:
     def __init__(self, facts: list[dict[str, Any]], resolver: Resolver, lex: Lexicon | None = None) -> None:
         self.lex = lex or load_lexicon("fr")
@@ -495,12 +508,4 @@ class Story:
 
     # ---- people --------------------------------------------------------------------
     def entities(self) -> list[dict[str, Any]]:
-        roles: dict[str, set[str]] = defaultdict(set)
-        for i in self.intervals:
-            roles[i.name].add(f"{i.role} ({i.org}{', interim' if i.interim else ''})")
-        out = []
-        for rec in self.resolver.listing():
-            j = rec.to_json()
-            j["roles"] = sorted(roles.get(rec.name, ()))
-            out.append(j)
-        return out
+        return entity_listing(self.resolver, self.intervals)

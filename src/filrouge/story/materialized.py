@@ -38,7 +38,7 @@ from ..extract.lexicon import Lexicon, load_lexicon
 from ..store.repository import Store
 from ..store.schema import (documents, facts, meta, sentences, story_counts, story_dirty, story_names, story_nodes,
                             story_parts)
-from .build import PERSON_EVENTS, Story
+from .build import PERSON_EVENTS, Story, entity_listing
 from .entities import EntityRecord, Resolver
 from .roles import Interval, holders
 
@@ -472,15 +472,7 @@ class MaterializedStory:
         return [json.loads(json.dumps(c["item"])) for c in items]
 
     def entities(self) -> list[dict[str, Any]]:
-        roles: dict[str, set[str]] = defaultdict(set)
-        for i in self.intervals:
-            roles[i.name].add(f"{i.role} ({i.org}{', interim' if i.interim else ''})")
-        out = []
-        for rec in self.resolver.listing():
-            j = rec.to_json()
-            j["roles"] = sorted(roles.get(rec.name, ()))
-            out.append(j)
-        return out
+        return entity_listing(self.resolver, self.intervals)
 
     @property
     def facts(self) -> list[dict[str, Any]]:
