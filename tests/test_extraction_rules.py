@@ -149,3 +149,12 @@ def test_an_undated_handover_exit_takes_the_successors_day():
                    detail={"replaced_by": "Ana Vidal"})]
     ev = next(e for e in _story(facts).events if e.type == "departure")
     assert (ev.date, ev.date_basis) == ("2031-01-02", "context")
+
+
+def test_the_state_as_a_shareholder(components):
+    facts = _facts(components, "Le projet a le soutien de l'État français, qui détient une participation de 21,5 % "
+                               "dans Velor SA. Le conseil de Velor SA a nommé Jean Morel administrateur, avec l'appui "
+                               "de l'Etat français actionnaire à 21,4 % de la compagnie.\n", "2030-04")
+    stakes = [f for f in facts if f.type == "stake"]
+    assert {(f.detail["holder"], f.detail["percent"]) for f in stakes} == {("État français", 21.5), ("État français", 21.4)}
+    assert {f.org for f in stakes} == {"Velor SA"}

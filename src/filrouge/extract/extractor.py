@@ -766,13 +766,21 @@ class Extractor:
                 before_orgs = [o for o in st.mentions if o.kind == "ORG" and o.end <= pos]
                 verb = [i for i, t in enumerate(st.toks) if norm(t.lemma) in lex.stake_verbs]
                 holder = ctx.subject_org(si, verb[0]) if verb else None
-                if holder is None and before_orgs:
+                state = self._state_holder(low[:m.start()])
+                if holder is None and before_orgs and not (state and state[1] > before_orgs[-1].end - base):
                     holder = before_orgs[0]
-                if not after_orgs or holder is None or holder.key == after_orgs[0].key:
+                # the State named nearer the share than any company: "l'État, actionnaire à 14 %"
+                holder_name = holder.text if holder else (state[0] if state else None)
+                target = after_orgs[0].text if after_orgs else None
+                if target is None and lex.stake_target_re.match(low[m.end():]):
+                    # "actionnaire à 14 % de la compagnie": the company the article is about
+                    target = ctx.recent_org(si, pos) or ctx.dominant
+                if target is None or holder_name is None or (holder is not None and after_orgs
+                                                              and holder.key == after_orgs[0].key):
                     continue
-                out.append(Fact("stake", si, pos, base + m.end(), org=after_orgs[0].text,
-                                modality=self._sentence_modality(ctx, si),
-                                detail={"holder": holder.text, "value": m.group(0).strip(),
+                out.append(Fact("stake", si, pos, base + m.end(), org=target,
+                                modality=self._sentence_modality(ctx, si), org_inferred=not after_orgs,
+                                detail={"holder": holder_name, "value": m.group(0).strip(),
                                         "percent": float(m.group(1).replace(",", "."))}, **self._pub(ctx)))
         # investments: "a investi 13 milliards de dollars dans Y"
         inv = lex.events["investment"]
@@ -812,6 +820,16 @@ class Extractor:
                             modality=self._sentence_modality(ctx, si),
                             detail={"value": int(m.group(1)), "birthday": bool(birthday)}, **date_info))
         return out
+
+    def _state_holder(self, before: str) -> tuple[str, int] | None:
+        """"l'État français, qui détient 14 %": the State as a shareholder (its name, accents
+        restored, with its nationality when given)."""
+        found = list(self.lex.state_holder_re.finditer(before))
+        if not found:
+            return None
+        m = found[-1]
+        word = {"etat": "État", "état": "État"}.get(m.group(1), m.group(1).capitalize())
+        return (f"{word} {m.group(2)}" if m.group(2) else word), m.start()
 
     def _tenures(self, ctx: _DocContext, si: int) -> list[Fact]:
         """How long a person held a post or stayed at an organisation ("après neuf ans à la tête

@@ -140,6 +140,10 @@ class Lexicon:
         self.vague_amounts = frozenset(norm(v) for v in data["vague_amounts"])
         self.stake_verbs = frozenset(norm(v) for v in data["stake_verbs"])
         self.stake_nouns = frozenset(norm(v) for v in data["stake_nouns"])
+        self.state_holder_re = re.compile(
+            rf"(?<![\w-])(?:l['’]\s*)?({alternation(data.get('state_holders', ()))})(?:\s+([a-zàâçéèêëîïôûù]+ais|[a-zàâçéèêëîïôûù]+ois|[a-zàâçéèêëîïôûù]+ien|[a-zàâçéèêëîïôûù]+and))?(?![\w-])")
+        self.stake_target_re = re.compile(
+            rf"^\s*(?:du|de la|de l['’]|des)\s*(?:{alternation(data.get('stake_targets', ()))})(?![\w-])")
         self.percent_re = re.compile(
             rf"(\d+(?:[.,]\d+)?)\s*(?:{alternation(data['percent_words'])})(?![\w])")
         self.age_re = re.compile(rf"(?<![\w.,])(\d{{1,3}})\s+(?:{alternation(data['age_units'])})(?![\w-])")

@@ -502,8 +502,11 @@ class Story:
                 kind_out = "conflict"
         values = []
         for v, g in sorted(by_value.items(), key=lambda kv: (min((f["published"] or "9999") for f in kv[1]), kv[0])):
-            values.append({"value": v, "published": min((f["published"] or "") for f in g) or None,
-                           "sources": [source_of(f) for f in g]})
+            item = {"value": v, "published": min((f["published"] or "") for f in g) or None,
+                    "sources": [source_of(f) for f in g]}
+            if g[0]["detail"].get("percent") is not None:
+                item["percent"] = g[0]["detail"]["percent"]
+            values.append(item)
         return {"kind": kind_out, "about": about, "values": values}
 
     # ---- people --------------------------------------------------------------------
