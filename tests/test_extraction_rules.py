@@ -158,3 +158,15 @@ def test_the_state_as_a_shareholder(components):
     stakes = [f for f in facts if f.type == "stake"]
     assert {(f.detail["holder"], f.detail["percent"]) for f in stakes} == {("État français", 21.5), ("État français", 21.4)}
     assert {f.org for f in stakes} == {"Velor SA"}
+
+
+def test_the_news_and_the_day_it_takes_effect_do_not_disagree():
+    facts = [_fact("a", "departure", "Jean Morel", "Velor", "2031-03-02"),
+             _fact("b", "departure", "Jean Morel", "Velor", "2031-03-06", modality="plan")]
+    assert not [c for c in _story(facts).conflicts() if c["about"].startswith("day of the")]
+
+
+def test_years_at_the_company_and_years_in_a_post_are_two_figures():
+    facts = [_fact("a", "tenure", "Jean Morel", "Velor", None, detail={"value": 30, "unit": "years", "at": "company"}),
+             _fact("b", "tenure", "Jean Morel", "Velor", None, detail={"value": 8, "unit": "years", "at": "post"})]
+    assert not _story(facts).conflicts()

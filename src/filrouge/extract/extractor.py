@@ -812,7 +812,10 @@ class Extractor:
             if not pers:
                 continue
             gap = norm(ctx.body[pers[-1].end:pos])
-            birthday = [i for i, t in enumerate(st.toks) if norm(t.lemma) in lex.birthday and t.start < pos]
+            # "il a 65 ans", "fêtera ses 66 ans": the verb itself, right before the age (never the
+            # auxiliary of "qui a dirigé Y pendant 15 ans")
+            birthday = [i for i, t in enumerate(st.toks) if norm(t.lemma) in lex.birthday and t.start < pos
+                        and t.pos == "VERB" and pos - t.end <= 12]
             if not (re.fullmatch(r"\s*[,(]\s*(?:âgée? de\s*)?", gap) or re.fullmatch(r"\s*,?\s*(?:âgée?|est âgée?) de\s*", gap) or birthday):
                 continue
             date_info = self._date(ctx, si, birthday[-1], []) if birthday else self._pub(ctx)
@@ -857,11 +860,13 @@ class Extractor:
             value = years + (0.5 if m.group(2) else 0)
             after_org = [o for o in orgs if o.start >= pos]
             org = (after_org or orgs or [None])[0]
+            # years at the company ("de service", "chez Y") or in a post ("à la tête", "comme")
+            at = "company" if (place is None or re.match(r"\s*(?:de service|chez|au sein)", after)) else "post"
             out.append(Fact("tenure", si, pos, st.s.start + m.end(), person=person.text,
                             org=org.text if org else ctx.recent_org(si, pos, person.key),
                             org_inferred=org is None, modality=self._sentence_modality(ctx, si),
                             detail={"value": int(value) if float(value).is_integer() else value,
-                                    "unit": "years"}, **self._pub(ctx)))
+                                    "unit": "years", "at": at}, **self._pub(ctx)))
         return out
 
     @property
@@ -876,6 +881,9 @@ class Extractor:
     def _tenure_person(self, ctx: _DocContext, si: int, pos: int) -> Mention | None:
         st = ctx.sents[si]
         before = [p for p in st.mentions if p.kind == "PER" and p.end <= pos and not ctx.in_quote(p.start)]
+        main = ctx._main_subject(si)
+        if main is not None and main.end <= pos and not ctx.in_quote(main.start):
+            return main  # "X a laissé sa place à Y après quinze ans à ce poste": X's years
         if before:
             return before[-1]
         after = [p for p in st.mentions if p.kind == "PER" and p.start > pos and not ctx.in_quote(p.start)]

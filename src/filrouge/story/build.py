@@ -123,6 +123,11 @@ def _narrow_to_report_day(ev: Event) -> None:
         ev.granularity, ev.date_basis = "day", "published"
 
 
+def _planned(ev: Event) -> bool:
+    """Every source tells it as a plan (future): a day it will take effect, not the news."""
+    return all(f["modality"] == "plan" for f in ev.facts)
+
+
 def _handover_days(events: list[Event]) -> None:
     """"Y remplacera X": X's exit undated or dated vaguely by its sources is the day Y's start,
     dated by another source, takes place (the handover), marked as read from context."""
@@ -164,6 +169,8 @@ def _compare_exits(exits: list[Event]) -> None:
             lo, hi = parse_day(o.date) or date.min, parse_day(o.date_end) or parse_day(o.date) or date.min
             if lo <= day <= hi:
                 continue  # "en décembre" and "le 1er décembre" agree
+            if _planned(o) != _planned(ev):
+                continue  # the news and the day it takes effect ("quittera le groupe le 1er juin")
             # a day, or a month, less than a week from the day: the same exit dated differently
             gap = min(abs((lo - day).days), abs((hi - day).days))
             if gap <= 7 and o.date not in ev.alternatives:
@@ -295,6 +302,8 @@ class Story:
                     other_roles = {f["role"] for f in days[d] if f["role"]}
                     if roles and other_roles and not roles & other_roles:
                         continue  # "nommé directeur financier en 2012", "nommé PDG en 2013": two events
+                    if all(f["modality"] == "plan" for f in days[d]) != all(f["modality"] == "plan" for f in days[best]):
+                        continue  # the news and the day it takes effect ("quittera le groupe le 1er juin")
                     # dates that overlap agree ("en décembre", "le 1er décembre"); "en 2012" and "en
                     # 2013" for one event do not
                     if g["date"] > (ev.date_end or ev.date) or (g["date_end"] or g["date"]) < ev.date:
@@ -427,7 +436,8 @@ class Story:
             elif f["type"] == "age" and f["person"]:
                 groups[("age", f["person"], None)].append(f)
             elif f["type"] == "tenure" and f["person"]:
-                groups[("tenure", f["person"], f["org"])].append(f)
+                # years at the company and years in a post are two different figures
+                groups[("tenure", f["person"], f"{f['org']} ({f['detail'].get('at', 'company')})")].append(f)
         for (kind, subject, other), fs in groups.items():
             item = self._compare(kind, subject, other, fs)
             if item:
