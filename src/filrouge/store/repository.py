@@ -34,7 +34,7 @@ from .schema import (MIGRATIONS, SCHEMA_VERSION, documents, entities, facts, met
 
 # pg_advisory_xact_lock key of the store's write lock (any constant; 'filrouge' in ASCII)
 WRITE_LOCK_KEY = 0x66696C726F756765
-BUSY_TIMEOUT_S = 30.0  # how long an SQLite writer waits for another one's transaction
+BUSY_TIMEOUT_S = 120.0  # how long an SQLite writer waits for another one's transaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +89,7 @@ def _first_line(exc: BaseException) -> str:
 class Store:
     """Documents, sentences, entities, facts and name votes; created and migrated on open.
 
-    ``busy_timeout``: how long an SQLite writer waits for another one's transaction (30 s);
+    ``busy_timeout``: how long an SQLite writer waits for another one's transaction (120 s);
     ``near_duplicate_threshold``: the one the runs' duplicate indexes use (Settings' default),
     to link copies across concurrent writers."""
 
