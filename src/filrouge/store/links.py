@@ -103,7 +103,7 @@ class Links:
             conn.execute(update(documents).where(documents.c.id == doc_id)
                          .values(duplicate_of=target, similarity=sim))
             self.changed.add(doc_id)
-        for group in _union(merges):
+        for group in merge_overlapping(merges):
             self._settle(conn, group, links)
 
     @staticmethod
@@ -166,8 +166,8 @@ def _similarity(a: bytes | None, b: bytes | None) -> float | None:
     return round(from_bytes(a, perm).jaccard(from_bytes(b, perm)), 3)
 
 
-def _union(groups: list[set[str]]) -> list[set[str]]:
-    """Merge overlapping sets."""
+def merge_overlapping(groups: list[set[str]]) -> list[set[str]]:
+    """Merge overlapping sets (union-find): the connected sets of their members."""
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:

@@ -86,6 +86,26 @@ def _first_line(exc: BaseException) -> str:
     return (str(orig).strip().splitlines() or [type(orig).__name__])[0]
 
 
+def fact_rows(conn: Connection, where: Any = None) -> list[dict[str, Any]]:
+    """Facts with their document's seq, date, source, title, URL, duplicate link and sentence,
+    in store order (``where``: a condition on the facts table, or None for all)."""
+    q = (select(facts, documents.c.seq, documents.c.published, documents.c.source, documents.c.title,
+                documents.c.url, documents.c.duplicate_of, documents.c.origin, sentences.c.text.label("sentence_text"))
+         .join(documents, documents.c.id == facts.c.doc_id)
+         .join(sentences, (sentences.c.doc_id == facts.c.doc_id) & (sentences.c.idx == facts.c.sentence_idx),
+               isouter=True)
+         .order_by(documents.c.seq, facts.c.id))
+    if where is not None:
+        q = q.where(where)
+    out = []
+    for r in conn.execute(q).mappings():
+        d = dict(r)
+        d["detail"] = json.loads(d["detail"])
+        d["interim"], d["negated"], d["org_inferred"] = bool(d["interim"]), bool(d["negated"]), bool(d["org_inferred"])
+        out.append(d)
+    return out
+
+
 class Store:
     """Documents, sentences, entities, facts and name votes; created and migrated on open.
 
@@ -401,20 +421,11 @@ class Store:
 
     def facts(self) -> list[dict[str, Any]]:
         """Every stored fact with its document's date, source, title, URL and duplicate link."""
-        q = (select(facts, documents.c.published, documents.c.source, documents.c.title, documents.c.url,
-                    documents.c.duplicate_of, documents.c.origin, sentences.c.text.label("sentence_text"))
-             .join(documents, documents.c.id == facts.c.doc_id)
-             .join(sentences, (sentences.c.doc_id == facts.c.doc_id) & (sentences.c.idx == facts.c.sentence_idx),
-                   isouter=True)
-             .order_by(documents.c.seq, facts.c.id))
         with self._read() as conn:
-            out = []
-            for r in conn.execute(q).mappings():
-                d = dict(r)
-                d["detail"] = json.loads(d["detail"])
-                d["interim"], d["negated"], d["org_inferred"] = bool(d["interim"]), bool(d["negated"]), bool(d["org_inferred"])
-                out.append(d)
-            return out
+            rows = fact_rows(conn)
+        for d in rows:
+            del d["seq"]
+        return rows
 
     def entity_names(self) -> list[tuple[str, str]]:
         """(text, label) of every entity mention, for typing names across articles."""

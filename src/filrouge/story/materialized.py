@@ -35,7 +35,8 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, insert, select
 
 from ..extract.lexicon import Lexicon, load_lexicon
-from ..store.repository import Store
+from ..store.links import merge_overlapping
+from ..store.repository import Store, fact_rows
 from ..store.schema import (documents, facts, meta, sentences, story_counts, story_dirty, story_names, story_nodes,
                             story_parts)
 from .build import PERSON_EVENTS, Story, entity_listing
@@ -129,21 +130,7 @@ def _resolver_from(state: str, lex: Lexicon) -> Resolver:
 # ---- reading facts ------------------------------------------------------------------------
 def _facts(conn: Connection, where: Any) -> list[dict[str, Any]]:
     """Facts as :meth:`Store.facts` gives them (plus ``seq``), in the same order."""
-    q = (select(facts, documents.c.seq, documents.c.published, documents.c.source, documents.c.title,
-                documents.c.url, documents.c.duplicate_of, documents.c.origin, sentences.c.text.label("sentence_text"))
-         .join(documents, documents.c.id == facts.c.doc_id)
-         .join(sentences, (sentences.c.doc_id == facts.c.doc_id) & (sentences.c.idx == facts.c.sentence_idx),
-               isouter=True)
-         .order_by(documents.c.seq, facts.c.id))
-    if where is not None:
-        q = q.where(where)
-    out = []
-    for r in conn.execute(q).mappings():
-        d = dict(r)
-        d["detail"] = json.loads(d["detail"])
-        d["interim"], d["negated"], d["org_inferred"] = bool(d["interim"]), bool(d["negated"]), bool(d["org_inferred"])
-        out.append(d)
-    return out
+    return fact_rows(conn, where)
 
 
 def _chunks(items: Iterable[Any]) -> Iterable[list[Any]]:
@@ -205,25 +192,10 @@ def _part_data(story: Story) -> dict[str, Any]:
 
 def _components(items: list[tuple[dict[str, Any], set[str]]]) -> dict[str, list[dict[str, Any]]]:
     """Facts grouped by connected set of entities, named by its smallest entity."""
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for _f, nodes in items:
-        first = find(min(nodes))
-        for n in nodes:
-            r = find(n)
-            if r != first:
-                parent[max(r, first)] = min(r, first)
-                first = min(r, first)
+    name = {n: min(c) for c in merge_overlapping([nodes for _f, nodes in items]) for n in c}
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for f, nodes in items:
-        groups[find(min(nodes))].append(f)
+        groups[name[min(nodes)]].append(f)
     return groups
 
 
