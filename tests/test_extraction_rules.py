@@ -170,3 +170,29 @@ def test_years_at_the_company_and_years_in_a_post_are_two_figures():
     facts = [_fact("a", "tenure", "Jean Morel", "Velor", None, detail={"value": 30, "unit": "years", "at": "company"}),
              _fact("b", "tenure", "Jean Morel", "Velor", None, detail={"value": 8, "unit": "years", "at": "post"})]
     assert not _story(facts).conflicts()
+
+
+def test_a_day_without_a_year_takes_the_year_other_sources_give():
+    # 2031-08-21 is a Thursday; the other source dates the same appointment ten days later
+    facts = [_fact("a", "appointment", "Ana Vidal", "Velor", None, granularity="day", date_text="jeudi 21 août",
+                   date_basis="text", detail={"yearless": "08-21", "weekday": 3}),
+             _fact("b", "appointment", "Ana Vidal", "Velor", "2031-09-01", modality="plan")]
+    placed = _story(facts).facts[0]
+    assert (placed["date"], placed["detail"]["year_from"]) == ("2031-08-21", "other sources")
+    wrong_day = [dict(facts[0], detail={"yearless": "08-21", "weekday": 4}), facts[1]]
+    assert _story(wrong_day).facts[0]["date"] is None  # the weekday does not fit 2031
+
+
+def test_yearless_days_are_kept_for_the_story(components):
+    facts = _facts(components, "Velor a annoncé jeudi 21 août la promotion de Ana Vidal au poste de directrice "
+                               "générale, succédant ainsi à Jean Morel, qui quitte la société.\n", None)
+    app = _one(facts, "appointment", "Ana Vidal")
+    assert (app.role, app.date, app.detail.get("yearless"), app.detail.get("weekday")) == ("CEO", None, "08-21", 3)
+    assert _one(facts, "departure", "Jean Morel").detail.get("yearless") == "08-21"
+
+
+def test_appointed_to_the_post_held_elsewhere_is_not_there(components):
+    facts = _facts(components, "La société Velor change de patron. Les comptes de la société Velor sont bons. "
+                               "Le directeur général d'Orsa, "
+                               "Jean Morel, a été nommé comme CEO au 1er septembre.\n", "2031-09-03")
+    assert _one(facts, "appointment", "Jean Morel").org == "Velor"

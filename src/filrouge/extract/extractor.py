@@ -40,7 +40,8 @@ _STOP_DEPS = frozenset({"acl:relcl", "acl", "advcl", "parataxis", "ccomp", "csub
 _EXITS = frozenset({"dismissal", "resignation", "removal", "departure"})
 # what comes between "laisse sa place [de directeur général]" and the successor's name
 _TO_SUCCESSOR = re.compile(r"(?:^|\s)(?:à|au profit d[e'’])\s*(?:m\.|mme|\w+ )?$")
-_ROLE_INTRO = re.compile(r"(?:en tant que|comme|poste de|fonctions de|au poste|titre de)\s*(?:l'|le |la )?$")
+_ROLE_INTRO = re.compile(r"(?:en tant que|comme|poste de|fonctions de|au poste|titre de)\s*(?:l'|le |la )?(?:futur |future |nouveau |nouvelle )?$")
+_YEARLESS = re.compile(r"XXXX-\d\d-\d\d")
 _PLURAL_BEFORE = re.compile(r"(?:les|des|nouveaux|nouvelles|autres|aux)\s+$")
 
 
@@ -116,7 +117,8 @@ class Extractor:
         dct = anchor.start if anchor is not None and anchor.exact else None
         lex = self.lex
         mentions = find_mentions(body, sentences, entities, lex, prior)
-        times = [t for t in self.tagger.tag(body, anchor=anchor) if t.type in ("DATE", "TIME") and t.interval_start]
+        times = [t for t in self.tagger.tag(body, anchor=anchor) if t.type in ("DATE", "TIME")
+                 and (t.interval_start or _YEARLESS.fullmatch(t.value))]
         quotes = self._quotes(body)
         sents = []
         starts = [m.start for m in mentions]  # mentions come sorted by start
@@ -311,6 +313,9 @@ class Extractor:
                         if etype:
                             lemma = form[: -len(suf)] + rep
                             break
+            if etype is None and t.pos == "VERB" and lemma.endswith("e") and lemma + "r" in lex.trigger_lemmas:
+                lemma = lemma + "r"  # the tagger's lemma of a present tense: "quitte" for quitter
+                etype = lex.trigger_lemmas[lemma]
             if etype is None and lemma in lex.succession_verbs and t.pos == "VERB":
                 found[i] = ("succession", None)  # "X remplace Y", "Y sera remplacé par X"
                 continue
@@ -471,6 +476,11 @@ class Extractor:
                       and any(a <= r[0] < b for a, b in sub_spans)
                       and (r[0] - tok.end < 25 or _ROLE_INTRO.search(norm(ctx.body[max(0, r[0] - 25):r[0]])))
                       and not _PLURAL_BEFORE.search(norm(ctx.body[max(0, r[0] - 12):r[0]]))]
+            if not rspans and tok.pos == "NOUN" and etype in lex.person_events:
+                # "la nomination de X au poste de DG", the post hung on the verb by the parser
+                rspans = [r for r in st.roles if tok.end <= r[0] <= tok.end + 80
+                          and _ROLE_INTRO.search(norm(ctx.body[max(0, r[0] - 25):r[0]]))
+                          and not any(t.pos in ("VERB", "AUX") and tok.end <= t.start < r[0] for t in st.toks)][:1]
             extra_roles: list[tuple[str, str]] = []
             if rspans and etype in lex.person_events:
                 role_label, role_surface = rspans[0][2], rspans[0][3]
@@ -490,12 +500,18 @@ class Extractor:
                 # the company is told by context
                 org = None
             interim = bool(lex.interim_re.search(norm(ctx.body[tok.start:min(st.s.end, tok.end + 90)])))
-            date_info = self._date(ctx, si, i, earlier + out)
+            date_info = self._date(ctx, si, i, earlier + out, yearless=True)
+            partial = {k: date_info.pop(k) for k in ("yearless", "weekday") if k in date_info}
             effective = self._effective(ctx, si, tok.start, date_info) if etype in ("appointment", "return", "hire") else {}
             for p in persons or [None]:
                 o_name, inferred = (org.text, False) if org else (None, True)
+                held = {r.org for r in roles if p is not None and r.sentence == si and r.person == p.text
+                        and r.role == role_label and not r.detail.get("former")} if etype == "appointment" and role_label else set()
+                if o_name in held:
+                    # "Le DG de Y, X, a été nommé DG": not of Y, the post X holds already
+                    o_name, inferred = (ctx.dominant if ctx.dominant not in held else None), True
                 if o_name is None and p is not None:
-                    own = [r for r in roles if r.person == p.text and r.org and not r.org_inferred
+                    own = [r for r in roles if r.person == p.text and r.org and not r.org_inferred and r.org not in held
                             and not r.detail.get("former")]  # "ancien PDG de Y" is not where X goes
                     if own:
                         o_name = own[0].org
@@ -503,6 +519,7 @@ class Extractor:
                             role_label, role_surface = own[0].role, own[0].role_surface
                 if o_name is None and etype not in lex.explicit_org:
                     sent_orgs = {m.key: m for m in st.mentions if m.kind == "ORG" and m.start not in ctx.former_orgs
+                                 and m.text not in held
                                  and not self._descriptor(ctx, m)}
                     if len(sent_orgs) == 1 and etype != "hire":
                         o_name = next(iter(sent_orgs.values())).text
@@ -510,9 +527,11 @@ class Extractor:
                         o_name = ctx.person_org(p, earlier + out)
                     if o_name is None:
                         o_name = ctx.recent_org(si, tok.start, p.key if p else None)
+                    if o_name in held:
+                        o_name = ctx.dominant if ctx.dominant not in held else None
                 if o_name is None and etype in lex.explicit_org:
                     continue
-                detail: dict[str, Any] = {"trigger": ctx.body[tok.start:tok.end], **effective}
+                detail: dict[str, Any] = {"trigger": ctx.body[tok.start:tok.end], **effective, **partial}
                 if others:
                     detail["replaces"] = others[0].text
                 out.append(Fact(etype, si, st.s.start, st.s.end, person=p.text if p else None, org=o_name,
@@ -527,7 +546,7 @@ class Extractor:
                     out.append(Fact("departure", si, st.s.start, st.s.end, person=others[0].text, org=o_name,
                                     negated=negated, modality=modality, org_inferred=inferred,
                                     detail={"trigger": ctx.body[tok.start:tok.end], "replaced_by": p.text if p else None,
-                                            **effective},
+                                            **effective, **partial},
                                     **date_info))
         return out
 
@@ -640,7 +659,11 @@ class Extractor:
                 modality = "reported"
         return modality, negated
 
-    def _date(self, ctx: _DocContext, si: int, i: int, earlier: list[Fact]) -> dict[str, Any]:
+    def _date(self, ctx: _DocContext, si: int, i: int, earlier: list[Fact], yearless: bool = False) -> dict[str, Any]:
+        """The date of the event told by token ``i``: a date of its clause, else the day the
+        article's story is at, else the article's own date. ``yearless``: a day the text gives
+        without a year in an article of unknown date ("jeudi 22 août") is returned as such
+        (``yearless``: "08-22", ``weekday``), for the story to place with other sources."""
         st = ctx.sents[si]
         tok = st.toks[i]
         in_q = ctx.in_quote(tok.start)
@@ -656,7 +679,7 @@ class Extractor:
                 continue
             if t.granularity in ("decade", "century"):
                 continue  # "les acquisitions des années 2010": an era, not the day of an event
-            if not t.interval_start:
+            if not t.interval_start and not (yearless and _YEARLESS.fullmatch(t.value)):
                 continue  # a duration ("pour deux ans") or a time of day: no day of its own
             idxs = [j for j, k in enumerate(st.toks) if t.start <= k.start < t.end]
             if not idxs:
@@ -664,8 +687,8 @@ class Extractor:
             roots = [j for j in idxs if st.toks[j].head not in idxs or st.toks[j].head == j]
             root = roots[0]
             att = st.toks[root].head
-            if i in set(st.subtree(root)) and i not in idxs:
-                continue  # "dans les heures suivant le licenciement"
+            if i in set(st.subtree(root)) and i not in idxs and any(k not in idxs for k in _path_up(st, i, root)):
+                continue  # "dans les heures suivant le licenciement" (not a noun the parser hung on the date)
             if att != i and att not in anc and 0 <= att < len(st.toks) and st.toks[att].pos == "NOUN" \
                     and any(st.toks[j].pos == "VERB" for j in _path_up(st, att, i)):
                 continue  # the date of a noun in another clause: "sans attendre son remplacement en 2032"
@@ -681,6 +704,10 @@ class Extractor:
                     best = (dist, t)
         if best:
             t = best[1]
+            if not t.interval_start:
+                wd = [n for w, n in self.tagger.weekdays.items() if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", t.text.lower())]
+                return {"date_text": t.text, "granularity": "day", "date_basis": "text", "yearless": t.value[5:],
+                        "weekday": wd[0] if wd else None}
             if t.uncertain:  # a relative expression under a coarse anchor: an estimate
                 return {"date": t.interval_start, "date_end": t.interval_end, "granularity": "range",
                         "date_text": t.text, "date_basis": "inferred"}

@@ -190,6 +190,39 @@ def _compare_exits(exits: list[Event]) -> None:
             ev.date_basis = "context" if best.date_basis in ("text", "context") else best.date_basis
 
 
+def _place_yearless(facts: list[dict[str, Any]], reach: int = 21) -> None:
+    """A day told without a year ("jeudi 22 août") in an article of unknown date takes the year
+    in which other sources date, by a day or a month, the same kind of event of the same person
+    at the same organisation within ``reach`` days of it (the stated weekday must agree); one such year only, else it
+    stays undated. The fact keeps ``year_from: other sources``."""
+    dated: dict[tuple[str, str, str], list[tuple[date, date]]] = defaultdict(list)
+    for f in facts:
+        lo = parse_day(f["date"]) if f["person"] and f["org"] and f["granularity"] in ("day", "month") else None
+        if lo is not None and f["type"] in PERSON_EVENTS and f["modality"] != "hypothetical" and not f["negated"]:
+            kind = "exit" if f["type"] in EXITS else f["type"]
+            dated[(kind, f["person"], f["org"])].append((lo, parse_day(f["date_end"]) or lo))
+    for f in facts:
+        md = f["detail"].get("yearless")
+        if not md or f["date"] or not f["person"] or not f["org"] or f["modality"] not in ("stated", "reported"):
+            continue  # (a plan, "succédera le 18 mars", may be for any year)
+        month, day = (int(x) for x in md.split("-"))
+        wd = f["detail"].get("weekday")
+        years = set()
+        for lo, hi in dated.get(("exit" if f["type"] in EXITS else f["type"], f["person"], f["org"]), ()):
+            for y in range(lo.year - 1, hi.year + 2):
+                try:
+                    d = date(y, month, day)
+                except ValueError:
+                    continue
+                if (wd is None or d.weekday() == wd) and lo - timedelta(days=reach) <= d <= hi + timedelta(days=reach):
+                    years.add(y)
+        if len(years) == 1:
+            d = date(years.pop(), month, day).isoformat()
+            f["date"] = f["date_end"] = d
+            f["granularity"], f["date_basis"] = "day", "text"
+            f["detail"] = dict(f["detail"], year_from="other sources")
+
+
 def entity_listing(resolver: Resolver, intervals: list[Interval]) -> list[dict[str, Any]]:
     """People and organisations with their aliases, and the roles their intervals give."""
     roles: dict[str, set[str]] = defaultdict(set)
@@ -223,6 +256,7 @@ class Story:
                 if f["detail"].get(k):
                     g["detail"] = dict(g["detail"], **{k: resolver.person(f["detail"][k])})
             self.facts.append(g)
+        _place_yearless(self.facts)
         self.events = self._events()
         self.intervals = self._intervals()
 
