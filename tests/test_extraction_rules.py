@@ -196,3 +196,21 @@ def test_appointed_to_the_post_held_elsewhere_is_not_there(components):
                                "Le directeur général d'Orsa, "
                                "Jean Morel, a été nommé comme CEO au 1er septembre.\n", "2031-09-03")
     assert _one(facts, "appointment", "Jean Morel").org == "Velor"
+
+
+def test_tenures_in_a_list_in_named_posts_and_in_a_relative_clause(components):
+    facts = _facts(components, "Jean Morel quitte Velor après 50 ans de service dont 14 années au sein du conseil "
+                               "d'administration, 9 ans comme directeur général et 9 ans comme président. "
+                               "Ana Vidal va succéder à Hugo Petit, qui a occupé cette fonction pendant neuf ans.\n",
+                   "2031-05-02")
+    got = {(f.person, f.detail["value"], f.detail["at"], f.role) for f in facts if f.type == "tenure"}
+    assert got == {("Jean Morel", 50, "company", None), ("Jean Morel", 14, "post", "board member"),
+                   ("Jean Morel", 9, "post", "CEO"), ("Jean Morel", 9, "post", "chair"), ("Hugo Petit", 9, "post", None)}
+
+
+def test_years_in_two_posts_do_not_disagree():
+    facts = [_fact("a", "tenure", "Jean Morel", "Velor", None, role="CEO", detail={"value": 15, "unit": "years", "at": "post"}),
+             _fact("b", "tenure", "Jean Morel", "Velor", None, role="chair", detail={"value": 2, "unit": "years", "at": "post"}),
+             _fact("c", "tenure", "Jean Morel", "Velor", None, role="CEO", detail={"value": 14, "unit": "years", "at": "post"})]
+    conflicts = _story(facts).conflicts()
+    assert [sorted(v["value"] for v in c["values"]) for c in conflicts] == [["14", "15"]]

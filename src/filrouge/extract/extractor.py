@@ -869,14 +869,19 @@ class Extractor:
         st = ctx.sents[si]
         out: list[Fact] = []
         low = st.low
+        listed = False  # "dont 14 années au conseil, 9 ans comme DG et 9 ans comme président"
         for m in self._tenure_re.finditer(low):
             before, after = low[:m.start()], low[m.end():]
-            if not lex.tenure_lead_re.search(before):
+            if not (lex.tenure_lead_re.search(before) or (listed and re.search(r"(?:,|\bet|\bdont)\s+$", before))):
+                listed = False
                 continue
             place = lex.tenure_place_re.match(after)
+            post_before = lex.tenure_post_before_re.search(before)
             orgs = [o for o in st.mentions if o.kind == "ORG" and not self._descriptor(ctx, o)]
-            if not place and not (orgs and re.search(r"(?:chez|au sein d[eu']|à la tête d[eu'])", before[-60:])):
+            if not place and not post_before and not (orgs and re.search(r"(?:chez|au sein d[eu']|à la tête d[eu'])", before[-60:])):
+                listed = False
                 continue
+            listed = True
             pos = st.s.start + m.start()
             if ctx.in_quote(pos):
                 continue
@@ -887,13 +892,22 @@ class Extractor:
             value = years + (0.5 if m.group(2) else 0)
             after_org = [o for o in orgs if o.start >= pos]
             org = (after_org or orgs or [None])[0]
-            # years at the company ("de service", "chez Y") or in a post ("à la tête", "comme")
-            at = "company" if (place is None or re.match(r"\s*(?:de service|chez|au sein)", after)) else "post"
-            out.append(Fact("tenure", si, pos, st.s.start + m.end(), person=person.text,
+            # years at the company ("de service", "chez Y") or in a post ("à la tête", "comme",
+            # "au sein du conseil"), and which post when it is named ("comme directeur général")
+            board = bool(re.match(r"\s*(?:au sein|au) du conseil", after))
+            at = "post" if post_before or board or (place is not None and not re.match(
+                r"\s*(?:de service|chez|au sein)", after)) else "company"
+            role = None
+            if place is not None and at == "post":
+                r = lex.role_re.match(after, place.end() + len(re.match(r"\s*(?:d[eu']|la |le |l')?\s*", after[place.end():]).group()))
+                role = lex.role_label(r.group(0)) if r else None
+            if board:
+                role = "board member"
+            detail = {"value": int(value) if float(value).is_integer() else value, "unit": "years", "at": at}
+            out.append(Fact("tenure", si, pos, st.s.start + m.end(), person=person.text, role=role,
                             org=org.text if org else ctx.recent_org(si, pos, person.key),
                             org_inferred=org is None, modality=self._sentence_modality(ctx, si),
-                            detail={"value": int(value) if float(value).is_integer() else value,
-                                    "unit": "years", "at": at}, **self._pub(ctx)))
+                            detail=detail, **self._pub(ctx)))
         return out
 
     @property
@@ -901,13 +915,16 @@ class Extractor:
         rx = getattr(self, "_tenure_rx", None)
         if rx is None:
             words = "|".join(sorted((re.escape(w) for w in self.tagger.numbers), key=len, reverse=True))
-            rx = re.compile(rf"(?<![\w.,-])(\d{{1,2}}|{words})\s+ans(\s+et\s+demi)?(?![\w-])")
+            rx = re.compile(rf"(?<![\w.,-])(\d{{1,2}}|{words})\s+(?:ans|années)(\s+et\s+demi)?(?![\w-])")
             self._tenure_rx = rx
         return rx
 
     def _tenure_person(self, ctx: _DocContext, si: int, pos: int) -> Mention | None:
         st = ctx.sents[si]
         before = [p for p in st.mentions if p.kind == "PER" and p.end <= pos and not ctx.in_quote(p.start)]
+        if before and re.match(r"\s*,\s*(?:qui\b|rest[ée]e?s?\b|en poste\b|en fonction\b)", norm(ctx.body[before[-1].end:pos])) \
+                and "," not in norm(ctx.body[before[-1].end:pos]).strip()[1:]:
+            return before[-1]  # "..., Y, qui a occupé ce poste pendant neuf ans", "Y, resté en fonction deux ans"
         main = ctx._main_subject(si)
         if main is not None and main.end <= pos and not ctx.in_quote(main.start):
             return main  # "X a laissé sa place à Y après quinze ans à ce poste": X's years
@@ -916,7 +933,8 @@ class Extractor:
         after = [p for p in st.mentions if p.kind == "PER" and p.start > pos and not ctx.in_quote(p.start)]
         if after and pos - st.s.start < 12:
             return after[0]  # "Après deux ans à la tête de Y, X est limogé"
-        return ctx.resolve_pronoun(si, pos, subject=True) if re.match(
+        fronted = pos - st.s.start < 12 and re.search(r"^[^,]*,\s*(?:il|elle)\b", norm(st.s.text))
+        return ctx.resolve_pronoun(si, pos, subject=True) if fronted or re.match(
             r"\s*(?:il|elle|l'|celui|celle)\b", norm(st.s.text)) or st.toks and st.toks[0].pos == "VERB" else None
 
     def _pub(self, ctx: _DocContext) -> dict[str, Any]:

@@ -150,6 +150,9 @@ class Lexicon:
         self.birthday = frozenset(norm(v) for v in data["birthday_lemmas"])
         self.tenure_lead_re = re.compile(rf"(?<![\w-])(?:{alternation(data.get('tenure_lead', ()))})\s+$")
         self.tenure_place_re = re.compile(rf"^\s*(?:{alternation(data.get('tenure_places', ()))})(?![\w-])")
+        # the post named before the years: "resté en fonction deux ans", "qui a occupé cette fonction pendant neuf ans"
+        self.tenure_post_before_re = re.compile(
+            rf"(?<![\w-])(?:{alternation(data.get('tenure_post_before', ()))})\s+(?:(?:{alternation(data.get('tenure_lead', ()))})\s+)?$")
         self.speech = frozenset(norm(v) for v in data["speech_verbs"])
         self.quote_pairs = [tuple(p) for p in data["quote_pairs"]]
         self.quote_res = [re.compile(re.escape(a) + r"([^" + re.escape(a + b) + r"]{1,1500}?)" + re.escape(b), re.S)

@@ -471,7 +471,10 @@ class Story:
                 groups[("age", f["person"], None)].append(f)
             elif f["type"] == "tenure" and f["person"]:
                 # years at the company and years in a post are two different figures
-                groups[("tenure", f["person"], f"{f['org']} ({f['detail'].get('at', 'company')})")].append(f)
+                # (and years in two posts: "deux ans président exécutif", "15 ans directeur général")
+                at = f["detail"].get("at", "company")
+                post = f"{at}: {f['role']}" if at == "post" and f["role"] else at
+                groups[("tenure", f["person"], f"{f['org']} ({post})")].append(f)
         for (kind, subject, other), fs in groups.items():
             item = self._compare(kind, subject, other, fs)
             if item:
