@@ -214,3 +214,19 @@ def test_years_in_two_posts_do_not_disagree():
              _fact("c", "tenure", "Jean Morel", "Velor", None, role="CEO", detail={"value": 14, "unit": "years", "at": "post"})]
     conflicts = _story(facts).conflicts()
     assert [sorted(v["value"] for v in c["values"]) for c in conflicts] == [["14", "15"]]
+
+
+def test_a_copula_states_a_role_and_its_start(components):
+    facts = _facts(components, "Jean Morel est le directeur général de Velor depuis janvier 2027.\n", "2031-05-02")
+    role = _one(facts, "role", "Jean Morel")
+    assert (role.role, role.org, role.detail.get("since")) == ("CEO", "Velor", "2027-01-01")
+
+
+def test_one_start_told_in_two_years_is_a_conflict_two_terms_are_not():
+    since = _fact("b", "role", "Jean Morel", "Velor", "2031-05-02", role="CEO", date_basis="published",
+                  detail={"since": "2027-01-01", "since_granularity": "month"})
+    facts = [_fact("a", "appointment", "Jean Morel", "Velor", "2026-01-01", "year", date_end="2026-12-31"), since]
+    got = [c for c in _story(facts).conflicts() if c["about"].startswith("when Jean Morel took up")]
+    assert [[v["value"] for v in c["values"]] for c in got] == [["2026", "2027-01"]]
+    far = [_fact("a", "appointment", "Jean Morel", "Velor", "2020-01-01", "year", date_end="2020-12-31"), since]
+    assert not [c for c in _story(far).conflicts() if c["about"].startswith("when")]

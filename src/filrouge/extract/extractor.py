@@ -41,6 +41,7 @@ _EXITS = frozenset({"dismissal", "resignation", "removal", "departure"})
 # what comes between "laisse sa place [de directeur général]" and the successor's name
 _TO_SUCCESSOR = re.compile(r"(?:^|\s)(?:à|au profit d[e'’])\s*(?:m\.|mme|\w+ )?$")
 _ROLE_INTRO = re.compile(r"(?:en tant que|comme|poste de|fonctions de|au poste|titre de)\s*(?:l'|le |la )?(?:futur |future |nouveau |nouvelle )?$")
+_COPULA = re.compile(r"\s+(?:est|reste|demeure)\s+(?:toujours\s+|aussi\s+|également\s+)?(?:le |la |l'|l’)?(?:actuel |actuelle )?")
 _YEARLESS = re.compile(r"XXXX-\d\d-\d\d")
 _PLURAL_BEFORE = re.compile(r"(?:les|des|nouveaux|nouvelles|autres|aux)\s+$")
 
@@ -259,6 +260,8 @@ class Extractor:
                 if (re.match(r"\s*[,(]", gap) and len(gap) <= 60 and "»" not in gap and "«" not in gap
                         and not any(t.pos in ("VERB", "AUX") for t in gap_toks)):
                     person = left[-1]
+            if person is None and left and _COPULA.fullmatch(norm(body[left[-1].end:rs])) and not former and not future:
+                person = left[-1]  # "X est le PDG de Y depuis 2017"
             if person is None and right and re.fullmatch(r"\s*,\s*", body[tail_end:right[0].start]):
                 person = right[0]  # "le PDG de Y, X"
             if person is None:

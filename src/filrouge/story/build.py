@@ -123,6 +123,11 @@ def _narrow_to_report_day(ev: Event) -> None:
         ev.granularity, ev.date_basis = "day", "published"
 
 
+def _period(day: str, granularity: str | None) -> str:
+    """A date as precise as it is known: "2016", "2017-01", "2017-01-15"."""
+    return day[:4] if granularity == "year" else day[:7] if granularity == "month" else day
+
+
 def _planned(ev: Event) -> bool:
     """Every source tells it as a plan (future): a day it will take effect, not the news."""
     return all(f["modality"] == "plan" for f in ev.facts)
@@ -480,6 +485,58 @@ class Story:
             if item:
                 out.append(item)
         out.extend(self._holder_conflicts())
+        out.extend(self._start_conflicts())
+        return out
+
+    def _start_conflicts(self) -> list[dict[str, Any]]:
+        """One start told in two different years: "arrivé en 2016 à la tête du groupe" and "PDG
+        depuis 2017" (an appointment and a term's start, or two appointments; days of one
+        year are the events' own conflicts, or an announcement and its effect), by different
+        witnesses, for the same post or one left unnamed, at most a year apart (further apart,
+        they are more likely two terms), with no exit of that person from there in between."""
+        claims: dict[tuple[str, str], list[tuple[date, date, str | None, str, list[dict[str, Any]]]]] = defaultdict(list)
+        exits: dict[tuple[str, str], list[date]] = defaultdict(list)
+        for ev in self.events:
+            if not (ev.person and ev.org and ev.date):
+                continue
+            if ev.type in EXITS or ev.type == "return":
+                exits[(ev.person, ev.org)].append(parse_day(ev.date) or date.min)
+            if ev.type != "appointment" or ev.date_basis != "text" or ev.granularity not in ("day", "month", "year"):
+                continue
+            fs = [f for f in ev.facts if f["date"] == ev.date and f["date_basis"] == "text" and f["modality"] in ("stated", "reported")]
+            lo, hi = parse_day(ev.date), parse_day(ev.date_end or ev.date)
+            if fs and lo and hi:
+                claims[(ev.person, ev.org)].append((lo, hi, ev.role, _period(ev.date, ev.granularity), fs))
+        for f in self.facts:
+            d = f["detail"]
+            if f["type"] != "role" or not d.get("since") or not f["person"] or not f["org"] or f["negated"] \
+                    or d.get("combined") or d.get("former") or d.get("future") or f["org_inferred"]:
+                continue
+            gran = d.get("since_granularity") or "day"
+            lo = parse_day(d["since"])
+            if lo is None or gran not in ("day", "month", "year"):
+                continue
+            hi = {"day": lo, "month": (lo.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1),
+                  "year": lo.replace(month=12, day=31)}[gran]
+            claims[(f["person"], f["org"])].append((lo, hi, f["role"], _period(d["since"], gran), [f]))
+        out = []
+        for (person, org), cs in sorted(claims.items()):
+            seen: set[tuple[str, str]] = set()
+            for a in cs:
+                for b in cs:
+                    if not (a[1].year < b[0].year) or (a[3], b[3]) in seen:
+                        continue
+                    if a[2] and b[2] and a[2] != b[2]:
+                        continue  # two posts
+                    if b[0].year - a[1].year > 1 or any(a[0] <= x <= b[1] for x in exits.get((person, org), ())):
+                        continue
+                    wa = {f["duplicate_of"] or f["doc_id"] for f in a[4]}
+                    wb = {f["duplicate_of"] or f["doc_id"] for f in b[4]}
+                    if wa <= wb or wb <= wa:
+                        continue  # one source dating it twice
+                    seen.add((a[3], b[3]))
+                    out.append({"kind": "conflict", "about": f"when {person} took up the post{' of ' + (a[2] or b[2]) if a[2] or b[2] else ''} at {org}",
+                                "values": [{"value": c[3], "sources": [source_of(f) for f in c[4]]} for c in (a, b)]})
         return out
 
     def _holder_conflicts(self) -> list[dict[str, Any]]:
