@@ -230,3 +230,15 @@ def test_one_start_told_in_two_years_is_a_conflict_two_terms_are_not():
     assert [[v["value"] for v in c["values"]] for c in got] == [["2026", "2027-01"]]
     far = [_fact("a", "appointment", "Jean Morel", "Velor", "2020-01-01", "year", date_end="2020-12-31"), since]
     assert not [c for c in _story(far).conflicts() if c["about"].startswith("when")]
+
+
+def test_an_exit_told_by_month_beside_a_day_is_one_exit(components):
+    facts = [_fact("a", "departure", "Jean Morel", "Velor", "2031-12-01"),
+             _fact("b", "dismissal", "Jean Morel", "Velor", "2031-11-01", "month", date_end="2031-11-30")]
+    story = _story(facts)
+    assert {(e.type, e.date) for e in story.events} == {("departure", "2031-12-01"), ("dismissal", "2031-12-01")}
+    assert [sorted(v["value"] for v in c["values"]) for c in story.conflicts()] == [["2031-11", "2031-12-01"]]
+    org = _facts(components, "Ana Vidal dirige la société Velor. Les comptes de la société Velor sont bons. Elle voyage "
+                             "en Orsa. Fin novembre 2031, c'est elle qui a mis fin aux fonctions de Jean Morel à la "
+                             "direction du groupe.\n", "2031-12-03")
+    assert _one(org, "dismissal", "Jean Morel").org == "Velor"

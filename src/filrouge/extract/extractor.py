@@ -528,6 +528,8 @@ class Extractor:
                         o_name = next(iter(sent_orgs.values())).text
                     elif p is not None:
                         o_name = ctx.person_org(p, earlier + out)
+                    if o_name is None and ctx.dominant and self._company_noun(ctx, si, tok.end):
+                        o_name = ctx.dominant  # "à la direction du groupe": the company the article is about
                     if o_name is None:
                         o_name = ctx.recent_org(si, tok.start, p.key if p else None)
                     if o_name in held:
@@ -566,6 +568,15 @@ class Extractor:
                 return {}  # the day of the news is the day it takes effect
             return {"effective": t.interval_start, "effective_end": t.interval_end, "effective_granularity": _gran(t)}
         return {}
+
+    def _company_noun(self, ctx: _DocContext, si: int, after: int) -> bool:
+        """The sentence names the company by a common noun after ``after`` ("à la direction du
+        groupe", "de la firme"), not by its name."""
+        rest = norm(ctx.body[after:ctx.sents[si].s.end])
+        return any(re.search(r"(?<![\w-])(?:d[eu]|de la|de l')\s*$", rest[:m.start()][-8:])
+                   for m in self.lex.generic_org_re.finditer(rest[:120])) or bool(
+            re.search(rf"(?<![\w-])(?:du|de la|de l')\s*(?:{'|'.join(map(re.escape, self.lex.data.get('descriptor_heads', ())))})(?![\w-])",
+                      rest[:120]))
 
     def _descriptor(self, ctx: _DocContext, m: Mention) -> bool:
         """A name standing for the company ("la firme de Lyon"), not the company's name, or a

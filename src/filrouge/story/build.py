@@ -163,6 +163,7 @@ def _share_exit_days(events: list[Event]) -> None:
 
 def _compare_exits(exits: list[Event]) -> None:
     """The exits of one person from one organisation (see ``_share_exit_days``)."""
+    subsumed: list[tuple[Event, Event]] = []
     for ev in exits:
         if ev.granularity != "day" or ev.date_basis != "text":
             continue
@@ -181,6 +182,13 @@ def _compare_exits(exits: list[Event]) -> None:
             if gap <= 7 and o.date not in ev.alternatives:
                 ev.alternatives[o.date if o.granularity == "day" else o.date[:7]] = [
                     f for f in o.facts if f["date"] == o.date and f["date_basis"] == "text"]
+                if o.granularity != "day":
+                    subsumed.append((o, ev))
+    for o, ev in subsumed:
+        # the same exit, dated by a month "fin novembre" beside a day: the day dates it (the
+        # month stays as a conflicting date of that exit) and the role ends once
+        o.date = o.date_end = ev.date
+        o.granularity, o.date_basis = "day", "context"
     for ev in exits:
         if ev.granularity == "day":
             continue
