@@ -223,11 +223,11 @@ def test_a_copula_states_a_role_and_its_start(components):
 
 
 def test_one_start_told_in_two_years_is_a_conflict_two_terms_are_not():
-    since = _fact("b", "role", "Jean Morel", "Velor", "2031-05-02", role="CEO", date_basis="published",
-                  detail={"since": "2027-01-01", "since_granularity": "month"})
+    since = _fact("b", "appointment", "Jean Morel", "Velor", "2027-06-01", "month", date_end="2027-06-30", role="CEO",
+                  detail={"trigger": "depuis", "since": True})
     facts = [_fact("a", "appointment", "Jean Morel", "Velor", "2026-01-01", "year", date_end="2026-12-31"), since]
     got = [c for c in _story(facts).conflicts() if c["about"].startswith("when Jean Morel took up")]
-    assert [[v["value"] for v in c["values"]] for c in got] == [["2026", "2027-01"]]
+    assert [[v["value"] for v in c["values"]] for c in got] == [["2026", "2027-06"]]
     far = [_fact("a", "appointment", "Jean Morel", "Velor", "2020-01-01", "year", date_end="2020-12-31"), since]
     assert not [c for c in _story(far).conflicts() if c["about"].startswith("when")]
 
@@ -242,3 +242,12 @@ def test_an_exit_told_by_month_beside_a_day_is_one_exit(components):
                              "en Orsa. Fin novembre 2031, c'est elle qui a mis fin aux fonctions de Jean Morel à la "
                              "direction du groupe.\n", "2031-12-03")
     assert _one(org, "dismissal", "Jean Morel").org == "Velor"
+
+
+def test_a_company_and_its_head_read_as_one_name_and_the_start_of_a_term(components):
+    facts = _facts(components, "Ce dimanche, le patron du constructeur automobile Velor Jean Morel, en place depuis "
+                               "2027, a annoncé sa démission.\n", "2031-12-07")
+    role = _one(facts, "role", "Jean Morel")
+    assert (role.org, role.role, role.detail.get("since")) == ("Velor", "CEO", "2027-01-01")
+    start = _one(facts, "appointment", "Jean Morel")
+    assert (start.org, start.date, start.granularity, start.detail.get("since")) == ("Velor", "2027-01-01", "year", True)

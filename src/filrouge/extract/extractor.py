@@ -240,7 +240,7 @@ class Extractor:
                 shift = len(tail) - len(tail.lstrip()) + interim_m.end()
                 tail_end = re_ + shift
                 tail = norm(body[tail_end:tail_end + 60])
-            linked, org = _post_org(body, st, tail_end)
+            linked, org = _post_org(body, st, tail_end, lex.company_noun_re)
             if org:
                 tail_end = org.end
             elif linked:
@@ -282,6 +282,14 @@ class Extractor:
                                   org=org_name, role=lab, role_surface=surface.strip(), interim=interim,
                                   org_inferred=inferred, modality="stated", **self._pub(ctx),
                                   detail=dict(detail, combined=True) if n else detail))
+            if since and not future and not former and org_name and label not in lex.collective_roles:
+                # "X, en place depuis 2021": the term's start is an event of the timeline
+                first = next(t for t in ctx.times if t.interval_start == since[0] and t.start >= tail_end)
+                facts.append(Fact("appointment", si, min(rs, person.start), max(tail_end, person.end),
+                                  person=person.text, org=org_name, role=label, role_surface=surface.strip(),
+                                  interim=interim, org_inferred=inferred, modality="stated",
+                                  date=first.interval_start, date_end=first.interval_end, granularity=since[1],
+                                  date_text=first.text, date_basis="text", detail={"trigger": "depuis", "since": True}))
         return facts
 
     def _since(self, ctx: _DocContext, at: int) -> tuple[str, str] | None:
@@ -494,7 +502,7 @@ class Extractor:
                         break
                     extra_roles.append((b[2], b[3]))
                 # "nommé directeur général d'Y": the organisation of the post named
-                org = _post_org(ctx.body, st, rspans[0][1])[1] or org
+                org = _post_org(ctx.body, st, rspans[0][1], lex.company_noun_re)[1] or org
             if norm(tok.lemma) in lex.role_required and not phrase and not rspans:
                 continue  # "devenu un empire": no post, no event
             if org is not None and (self._descriptor(ctx, org) or _in_aside(
@@ -1102,15 +1110,18 @@ class _DocContext:
 _POST_LINK = re.compile(r"\s*(?:(?:de|du|des|chez|of|at)(?![\w-])|d')\s*(?:l'|la |le |les )?")
 
 
-def _post_org(body: str, st: _Sent, end: int) -> tuple[bool, Mention | None]:
+def _post_org(body: str, st: _Sent, end: int, company: re.Pattern[str]) -> tuple[bool, Mention | None]:
     """The organisation named right after a post ending at ``end`` ("PDG de Y", "DG d'Y",
-    "PDG chez Y"): whether a linking word follows, and the organisation mention if one does."""
+    "PDG chez Y", "PDG du groupe Y"): whether a linking word follows, and the organisation
+    mention if one does. ``company``: the company nouns that may come before its name."""
     om = _POST_LINK.match(norm(body[end:end + 60]))
     if not om:
         return False, None
     at = end + om.end()
     cand = [m for m in st.mentions if m.kind == "ORG" and m.start == at] or \
-        [m for m in st.mentions if m.kind == "ORG" and 0 <= m.start - at <= 2]
+        [m for m in st.mentions if m.kind == "ORG" and 0 <= m.start - at <= 2] or \
+        [m for m in st.mentions if m.kind == "ORG" and 0 < m.start - at <= 30
+         and company.fullmatch(norm(body[at:m.start]))]  # "PDG du groupe Y"
     return True, (cand[0] if cand else None)
 
 

@@ -172,6 +172,10 @@ class Lexicon:
         self.legal_forms = frozenset(norm(v) for v in data["legal_forms"])
         self.generic_org = frozenset(norm(v) for v in data["generic_org_nouns"])
         self.generic_org_re = _phrase_re(self.generic_org)
+        # "PDG du groupe automobile Y": a company noun, and a word that qualifies it, before a name
+        self.company_noun_re = re.compile(rf"(?:{alternation(data.get('company_nouns', ()))})"
+                                          rf"(?:\s+(?:{alternation(data.get('company_qualifiers', ()))}))?\s+")
+        self.company_before_re = re.compile(rf"(?<![\w-]){self.company_noun_re.pattern}$")
         self.merger_re = re.compile(
             rf"(?<![\w-])(?:{alternation(data.get('merger_nouns', ()))})(?![\w-])[^.;:]{{0,25}}?(?<![\w-])(?:entre|de|d'|d’|avec)\s+"
             rf"(?:[\w'’.-]+\s+){{0,3}}?(?:et\s+)?$")

@@ -324,6 +324,27 @@ def _slot_names(body: str, lex: Lexicon, taken: list[tuple[int, int]]) -> list[E
 KNOWN_NAME = 3.0  # store-wide votes that make a name known even where the tagger doubts it
 
 
+def _split_org_person(body: str, entities: tuple[Entity, ...], lex: Lexicon) -> list[Entity]:
+    """"le patron du groupe Velor Jean Morel": the recogniser often takes a company name and the
+    person right after it for one person; right after a company noun ("du groupe"), a name of
+    three words or more: its first word is the company, the rest the person."""
+    out = []
+    people = {e.text for e in entities if e.label == "PER"}
+    for e in entities:
+        words = e.text.split()
+        before = norm(body[max(0, e.start - 60):e.start])
+        # (taken for an organisation: when the rest is a person the article names elsewhere)
+        if len(words) >= 3 and "\n" not in e.text and words[0][:1].isupper() \
+                and (e.label == "PER" or " ".join(words[1:]) in people) and lex.company_before_re.search(before):
+            cut = e.start + len(words[0])
+            rest = body[cut:e.end].lstrip()
+            out.append(Entity(e.start, cut, words[0], "ORG"))
+            out.append(Entity(e.end - len(rest), e.end, rest, "PER"))
+        else:
+            out.append(e)
+    return out
+
+
 def article_votes(body: str, sentences: tuple[Sentence, ...], entities: tuple[Entity, ...],
                   lex: Lexicon, prior: Votes | None = None) -> tuple[list[tuple[Entity, str]], Votes]:
     """The usable name mentions of one article and its type votes, organisation slots included.
@@ -333,7 +354,7 @@ def article_votes(body: str, sentences: tuple[Sentence, ...], entities: tuple[En
     sent_starts = {s.tokens[0].start for s in sentences if s.tokens}
     kept: list[tuple[Entity, str]] = []
     slotted: set[int] = set()  # "<post> de X" spans: X is an organisation
-    for e in entities:
+    for e in _split_org_person(body, entities, lex):
         if "\n" in e.text or e.label not in ("PER", "ORG", "MISC", "LOC"):
             continue
         got = name_of(e.text, lex)

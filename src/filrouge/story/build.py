@@ -498,11 +498,12 @@ class Story:
 
     def _start_conflicts(self) -> list[dict[str, Any]]:
         """One start told in two different years: "arrivé en 2016 à la tête du groupe" and "PDG
-        depuis 2017" (an appointment and a term's start, or two appointments; days of one
-        year are the events' own conflicts, or an announcement and its effect), by different
+        depuis 2017" (two appointment events, one of them read from a term's start; days of
+        one year are the events' own conflicts, or an announcement and its effect), by different
         witnesses, for the same post or one left unnamed, at most a year apart (further apart,
-        they are more likely two terms), with no exit of that person from there in between."""
-        claims: dict[tuple[str, str], list[tuple[date, date, str | None, str, list[dict[str, Any]]]]] = defaultdict(list)
+        they are more likely two terms), with no exit of that person from there in between.
+        Starts merged into one event already carry their dates as that event's conflict."""
+        claims: dict[tuple[str, str], list[tuple[date, date, str | None, str, list[dict[str, Any]], Event]]] = defaultdict(list)
         exits: dict[tuple[str, str], list[date]] = defaultdict(list)
         for ev in self.events:
             if not (ev.person and ev.org and ev.date):
@@ -514,25 +515,13 @@ class Story:
             fs = [f for f in ev.facts if f["date"] == ev.date and f["date_basis"] == "text" and f["modality"] in ("stated", "reported")]
             lo, hi = parse_day(ev.date), parse_day(ev.date_end or ev.date)
             if fs and lo and hi:
-                claims[(ev.person, ev.org)].append((lo, hi, ev.role, _period(ev.date, ev.granularity), fs))
-        for f in self.facts:
-            d = f["detail"]
-            if f["type"] != "role" or not d.get("since") or not f["person"] or not f["org"] or f["negated"] \
-                    or d.get("combined") or d.get("former") or d.get("future") or f["org_inferred"]:
-                continue
-            gran = d.get("since_granularity") or "day"
-            lo = parse_day(d["since"])
-            if lo is None or gran not in ("day", "month", "year"):
-                continue
-            hi = {"day": lo, "month": (lo.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1),
-                  "year": lo.replace(month=12, day=31)}[gran]
-            claims[(f["person"], f["org"])].append((lo, hi, f["role"], _period(d["since"], gran), [f]))
+                claims[(ev.person, ev.org)].append((lo, hi, ev.role, _period(ev.date, ev.granularity), fs, ev))
         out = []
         for (person, org), cs in sorted(claims.items()):
             seen: set[tuple[str, str]] = set()
             for a in cs:
                 for b in cs:
-                    if not (a[1].year < b[0].year) or (a[3], b[3]) in seen:
+                    if not (a[1].year < b[0].year) or (a[3], b[3]) in seen or a[5] is b[5]:
                         continue
                     if a[2] and b[2] and a[2] != b[2]:
                         continue  # two posts
