@@ -737,7 +737,7 @@ class Extractor:
                     "date_text": t.text, "date_basis": "text"}
         if self.lex.same_time_re.search(st.low):
             prev = [f for f in earlier if f.date and f.date_basis in ("text", "context") and si - 2 <= f.sentence < si
-                    and f.modality in ("stated", "reported")]
+                    and f.modality in ("stated", "reported") and not f.detail.get("since")]
             if prev:
                 p = prev[-1]
                 return {"date": p.date, "date_end": p.date_end, "granularity": p.granularity,
@@ -753,7 +753,7 @@ class Extractor:
             return {}
         # (a planned day, "quittera le 30 juin", is not the day of what the article tells next)
         recent = [f for f in earlier if f.date and f.date_basis in ("text", "context") and si - 6 <= f.sentence < si
-                  and f.granularity == "day" and f.modality in ("stated", "reported")
+                  and f.granularity == "day" and f.modality in ("stated", "reported") and not f.detail.get("since")
                   and (ctx.latest is None or f.date <= ctx.latest)]
         if recent and not ctx.in_quote(tok.start):
             p = recent[-1]  # the story told so far in this article is about that day

@@ -394,7 +394,9 @@ class Story:
                 per[(f["unit"], f["person"])].append(f)
         # role statements inside a sentence telling an event of the same person describe
         # the past (the fired CEO), not the day of publication
-        event_sents = {(f["doc_id"], f["sentence_idx"], f["person"]) for f in self.facts if f["type"] in EXITS + STARTS}
+        # (a start read from "en place depuis 2021" is the term's start, the statement stays evidence)
+        event_sents = {(f["doc_id"], f["sentence_idx"], f["person"]) for f in self.facts
+                       if f["type"] in EXITS + STARTS and not f["detail"].get("since")}
         events_by_person: dict[tuple[str, str], list[Event]] = defaultdict(list)
         for ev in self.events:
             if ev.person and ev.org and ev.type in EXITS + STARTS and any(_moves_term(f) for f in ev.facts):
