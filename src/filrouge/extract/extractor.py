@@ -580,11 +580,7 @@ class Extractor:
     def _company_noun(self, ctx: _DocContext, si: int, after: int) -> bool:
         """The sentence names the company by a common noun after ``after`` ("à la direction du
         groupe", "de la firme"), not by its name."""
-        rest = norm(ctx.body[after:ctx.sents[si].s.end])
-        return any(re.search(r"(?<![\w-])(?:d[eu]|de la|de l')\s*$", rest[:m.start()][-8:])
-                   for m in self.lex.generic_org_re.finditer(rest[:120])) or bool(
-            re.search(rf"(?<![\w-])(?:du|de la|de l')\s*(?:{'|'.join(map(re.escape, self.lex.data.get('descriptor_heads', ())))})(?![\w-])",
-                      rest[:120]))
+        return bool(self.lex.company_ref_re.search(norm(ctx.body[after:ctx.sents[si].s.end])[:120]))
 
     def _descriptor(self, ctx: _DocContext, m: Mention) -> bool:
         """A name standing for the company ("la firme de Lyon"), not the company's name, or a

@@ -176,6 +176,9 @@ class Lexicon:
         self.company_noun_re = re.compile(rf"(?:{alternation(data.get('company_nouns', ()))})"
                                           rf"(?:\s+(?:{alternation(data.get('company_qualifiers', ()))}))?\s+")
         self.company_before_re = re.compile(rf"(?<![\w-]){self.company_noun_re.pattern}$")
+        # "à la direction du groupe", "de la firme": the company told by a common noun
+        self.company_ref_re = re.compile(
+            rf"(?<![\w-])(?:du|de la|de l')\s*(?:{alternation([*data.get('generic_org_nouns', ()), *data.get('descriptor_heads', ())])})(?![\w-])")
         self.merger_re = re.compile(
             rf"(?<![\w-])(?:{alternation(data.get('merger_nouns', ()))})(?![\w-])[^.;:]{{0,25}}?(?<![\w-])(?:entre|de|d'|d’|avec)\s+"
             rf"(?:[\w'’.-]+\s+){{0,3}}?(?:et\s+)?$")
