@@ -251,3 +251,36 @@ def test_a_company_and_its_head_read_as_one_name_and_the_start_of_a_term(compone
     assert (role.org, role.role, role.detail.get("since")) == ("Velor", "CEO", "2027-01-01")
     start = _one(facts, "appointment", "Jean Morel")
     assert (start.org, start.date, start.granularity, start.detail.get("since")) == ("Velor", "2027-01-01", "year", True)
+
+
+def test_a_group_is_not_the_person_of_the_story(components):
+    facts = _facts(components, "Jean Morel a été licencié par Velor vendredi. Selon la presse, sans accord, il y aura "
+                               "un grand nombre de salariés qui démissionneront.\n", "2031-05-02")
+    assert not [f for f in facts if f.type == "resignation"]
+    one = _facts(components, "Rien d'étonnant, Ana Vidal est l'une des fondatrices d'Orsa, qui a démissionné de son poste "
+                             "de directrice générale en mars 2030.\n", "2031-05-02")
+    assert _one(one, "resignation", "Ana Vidal").date == "2030-03-01"
+
+
+def test_a_mention_of_an_exit_is_that_exit_not_a_second_one():
+    fired = _fact("a", "dismissal", "Jean Morel", "Velor", "2031-03-02")
+    later = _fact("b", "resignation", "Jean Morel", "Velor", "2031-03-05", date_basis="published", date_text=None)
+    undated = _fact("c", "departure", "Jean Morel", "Velor", None)
+    story = _story([fired, later, undated])
+    exits = [e.to_json() for e in story.events]
+    assert [(e["type"], e["date"], e["support"], e["told_as"]) for e in exits] == [
+        ("dismissal", "2031-03-02", 3, {"resignation": 1, "departure": 1})]
+    # a start between them: the later exit may be another one
+    back = _fact("d", "appointment", "Jean Morel", "Velor", "2031-03-04")
+    assert len([e for e in _story([fired, later, back]).events if e.type in ("dismissal", "resignation")]) == 2
+
+
+def test_a_quote_is_dated_by_its_article_and_tied_to_its_speakers_post(components):
+    facts = _facts(components, "« Nous allons tout reconstruire avec nos équipes », a déclaré le directeur général de "
+                               "Velor, Jean Morel.\n", "2031-05-02")
+    quote = _one(facts, "quote", "Jean Morel")
+    assert (quote.org, quote.date, quote.date_basis) == ("Velor", "2031-05-02", "published")
+    story = _story([_fact("a", "quote", "Jean Morel", "Velor", "2031-05-02",
+                          detail={"quote": "Nous allons tout reconstruire", "speaker": "Jean Morel"})])
+    [event] = story.timeline(person="Jean Morel")
+    assert (event["person"], event["speaker"], event["org"]) == (None, "Jean Morel", "Velor")

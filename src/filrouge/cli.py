@@ -356,7 +356,7 @@ def print_timeline(events: list[dict[str, Any]], title: str = "Timeline") -> Non
         if e.get("conflicting_dates"):
             d += " ≠ " + ", ".join(e["conflicting_dates"])
         what = e["type"] + ("" if e["modality"] == "stated" else f" [{e['modality']}]")
-        who = e.get("person") or e.get("holder") or e.get("investor") or ""
+        who = e.get("person") or e.get("speaker") or e.get("holder") or e.get("investor") or ""
         role = (e.get("role") or "") + (" (interim)" if e.get("interim") else "")
         if e.get("value"):
             role = str(e["value"]) + (f" of {e['total']}" if e.get("total") else "")

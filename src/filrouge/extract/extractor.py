@@ -157,20 +157,21 @@ class Extractor:
             facts.extend(roles)
             facts.extend(self._events(ctx, si, roles, facts))
             facts.extend(self._numbers(ctx, si))
-        facts.extend(self._quote_facts(ctx))
+        facts.extend(self._quote_facts(ctx, facts))
         return facts
 
     # ------------------------------------------------------------------ quotes
     def _quotes(self, body: str) -> list[tuple[int, int]]:
         return sorted((m.start(1), m.end(1)) for pat in self.lex.quote_res for m in pat.finditer(body))
 
-    def _quote_facts(self, ctx: _DocContext) -> Iterator[Fact]:
+    def _quote_facts(self, ctx: _DocContext, facts: list[Fact]) -> Iterator[Fact]:
         lex = self.lex
         for qs, qe in ctx.quotes:
             text = " ".join(ctx.body[qs:qe].split()).strip(" ,.…[]")
             if len(text.split()) < lex.min_quote_words:
                 continue
             speaker = None
+            verb: tuple[int, int] | None = None  # (sentence, token) of the speech verb
             # after the quote: « ... », ajoute X / ajoutait-il
             si_end = ctx.sentence_index(qe)
             si_start = ctx.sentence_index(qs)
@@ -179,6 +180,7 @@ class Extractor:
                 after = [i for i, t in enumerate(st.toks) if t.start > qe][:8]
                 for n, i in enumerate(after):
                     if norm(st.toks[i].lemma) in lex.speech and st.toks[i].pos in ("VERB", "AUX", "ADJ"):
+                        verb = (si_end, i)
                         for j in after[n + 1:n + 6]:
                             m = st.mention_of(j)
                             if m and m.kind == "PER":
@@ -196,6 +198,7 @@ class Extractor:
                 before = [i for i, t in enumerate(st.toks) if t.end <= qs]
                 verbs = [i for i in before if norm(st.toks[i].lemma) in lex.speech]
                 if verbs:
+                    verb = (si_start, verbs[-1])
                     speaker = ctx.subject_person(si_start, verbs[-1])
                     if speaker is None:
                         pers = [m for m in st.mentions if m.kind == "PER" and m.end <= st.toks[verbs[-1]].start]
@@ -203,8 +206,23 @@ class Extractor:
             if speaker is None:
                 continue
             si = si_start if si_start is not None else si_end or 0
-            yield Fact("quote", si, qs, qe, person=speaker.text, modality="stated",
-                       detail={"quote": text, "speaker": speaker.text})
+            # when it was said: a date of the speech verb's clause ("a écrit le 20 novembre"),
+            # else by the article's date (estimated, as any event the article reports)
+            when = self._date(ctx, verb[0], verb[1], []) if verb else self._pub(ctx)
+            if when.get("date_basis") != "text":
+                when = self._pub(ctx)
+            yield Fact("quote", si, qs, qe, person=speaker.text, org=self._affiliation(speaker, verb or (si, 0), facts),
+                       org_inferred=True, modality="stated", detail={"quote": text, "speaker": speaker.text}, **when)
+
+    @staticmethod
+    def _affiliation(speaker: Mention, at: tuple[int, int], facts: list[Fact]) -> str | None:
+        """The organisation the sentence of a quote ties its speaker to ("le président du
+        conseil, X, a déclaré", "X a confirmé qu'il rejoignait Y et a annoncé que « ... »"):
+        a role statement or an event of the speaker in that sentence, not a former post."""
+        orgs = {f.org for f in facts if f.sentence == at[0] and f.org and f.person and f.type != "quote"
+                and person_key(f.person) == speaker.key and not f.detail.get("former") and not f.org_inferred
+                and f.modality in ("stated", "reported") and not f.negated}
+        return orgs.pop() if len(orgs) == 1 else None
 
     # ------------------------------------------------------------------ roles
     def _role_spans(self, st: _Sent) -> list[tuple[int, int, str, str]]:
@@ -447,6 +465,8 @@ class Extractor:
                         if st.toks[c].pos == "PRON":
                             if norm(st.toks[c].lemma) not in lex.person_pronouns:
                                 continue
+                            if norm(st.toks[c].lemma) == "qui" and _group_subject(st, i):
+                                continue  # "des employés qui démissionneront": a group, nobody named
                             p = ctx.resolve_pronoun(si, st.toks[c].start, relative_head=tok.head if norm(st.toks[c].lemma) == "qui" else None,
                                                     subject=st.toks[c].dep.startswith("nsubj"))
                             if p:
@@ -971,6 +991,21 @@ class Extractor:
         if self.lex.reported_re.search(st.low):
             return "reported"
         return "stated"
+
+
+def _group_subject(st: "_Sent", verb: int) -> bool:
+    """The verb's subject "qui" stands for a group, not someone named: the verb (or its
+    auxiliary) is plural and its antecedent a common noun that no person name covers ("des
+    employés qui démissionneront"; not "l'un des fondateurs, qui a démissionné")."""
+    t = st.toks[verb]
+    forms = [t] + [st.toks[c] for c in st.child(verb, "aux", "aux:pass")]
+    if not any("Number=Plur" in x.morph for x in forms) or any("Number=Sing" in x.morph for x in forms):
+        return False
+    ant = t.head
+    if not 0 <= ant < len(st.toks) or ant == verb:
+        return False
+    a = st.toks[ant]
+    return a.pos == "NOUN" and not any(m.kind == "PER" and m.start <= a.start < m.end for m in st.mentions)
 
 
 @dataclass

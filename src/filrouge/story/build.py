@@ -57,6 +57,13 @@ class Event:
     granularity: str | None = None
     date_basis: str | None = None
     alternatives: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # other words sources use for this event ("resignation" for a dismissal), with how many
+    told_as: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def speaker(self) -> str | None:
+        """Who said it, for a quote."""
+        return self.facts[0]["detail"].get("speaker") if self.type == "quote" and self.facts else None
 
     @property
     def witnesses(self) -> set[str]:
@@ -107,6 +114,7 @@ class Event:
             "support": len(self.witnesses),
             "sources": [source_of(f) for f in self.facts],
             "conflicting_dates": {d: [source_of(f) for f in fs] for d, fs in self.alternatives.items()},
+            **({"told_as": dict(self.told_as)} if self.told_as else {}),
             **{k: v for k, v in extra.items() if k not in ("replaces", "replaced_by") or v},
         }
 
@@ -203,6 +211,42 @@ def _compare_exits(exits: list[Event]) -> None:
             ev.date_basis = "context" if best.date_basis in ("text", "context") else best.date_basis
 
 
+def _fold_exit_mentions(events: list[Event]) -> list[Event]:
+    """An exit that no text dates ("le départ de X", "la démission de X" dated only by its
+    article's publication, or not at all) is the exit of the same person from the same
+    organisation that sources date, the latest one before that article, when no start of that
+    person there lies between (a return makes a later exit possible); an undated one only when
+    the story knows one exit. The mention joins that exit as a source (its wording kept in
+    ``told_as``) instead of making a second exit on the day of publication."""
+    starts: dict[tuple[str, str], list[str]] = defaultdict(list)
+    dated: dict[tuple[str, str], list[Event]] = defaultdict(list)
+    for e in events:
+        if not (e.person and e.org and e.date):
+            continue
+        if e.type in STARTS and e.date_basis in ("text", "context"):
+            starts[(e.person, e.org)].append(e.date)
+        if e.type in EXITS and e.date_basis in ("text", "context"):
+            dated[(e.person, e.org)].append(e)
+    kept: list[Event] = []
+    for ev in events:
+        key = (ev.person or "", ev.org or "")
+        if ev.type not in EXITS or not dated.get(key) or (ev.date and ev.date_basis in ("text", "context")):
+            kept.append(ev)
+            continue
+        last = ev.date_end or ev.date
+        cands = [o for o in dated[key] if _planned(o) == _planned(ev) and (last is None or (o.date or "") <= last)]
+        if last is None and len(dated[key]) != 1:
+            cands = []
+        target = max(cands, key=lambda o: o.date or "", default=None)
+        if target is None or any((target.date or "") < d <= (last or "9999") for d in starts.get(key, ())):
+            kept.append(ev)
+            continue
+        target.facts.extend(ev.facts)
+        if ev.type != target.type:
+            target.told_as[ev.type] = target.told_as.get(ev.type, 0) + len(ev.witnesses)
+    return kept
+
+
 def _place_yearless(facts: list[dict[str, Any]], reach: int = 21) -> None:
     """A day told without a year ("jeudi 22 août") in an article of unknown date takes the year
     in which other sources date, by a day or a month, the same kind of event of the same person
@@ -294,7 +338,8 @@ class Story:
         events: list[Event] = []
         for key, fs in groups.items():
             etype = key[0]
-            person = key[1] if etype in PERSON_EVENTS or etype in ("quote", "founding", "acquisition") else None
+            # a quote happens to nobody: its speaker is ``speaker``, not the event's person
+            person = key[1] if etype in PERSON_EVENTS or etype in ("founding", "acquisition") else None
             org = fs[0]["org"]
             # split on stated days more than a week apart
             # (a coarse date that contains or touches a day is the same event: "fin novembre", "le 1er décembre")
@@ -358,6 +403,7 @@ class Story:
             events.extend(evs)
         _share_exit_days(events)
         _handover_days(events)
+        events = _fold_exit_mentions(events)
         events.sort(key=lambda e: (e.date is None, e.date or "", e.type))
         return events
 
@@ -370,7 +416,7 @@ class Story:
             if po and ev.org != po and po not in (
                     f["detail"].get(k) for f in ev.facts for k in ("holder", "investor")):
                 continue
-            if pp and ev.person != pp:
+            if pp and (ev.person or ev.speaker) != pp:
                 continue
             if types and ev.type not in types:
                 continue

@@ -146,7 +146,7 @@ def _group(ev: Any) -> tuple[Any, ...]:
         return (ev.type, ev.person, ev.org)
     f = ev.facts[0]
     if ev.type == "quote":
-        return ("quote", ev.person, " ".join(f["detail"].get("quote", "").lower().split())[:80])
+        return ("quote", ev.speaker, " ".join(f["detail"].get("quote", "").lower().split())[:80])
     return (ev.type, ev.org, f["detail"].get("holder") or f["detail"].get("investor"), json.dumps(f["detail"].get("value"), sort_keys=True, default=str))
 
 
@@ -166,7 +166,7 @@ def _part_data(story: Story) -> dict[str, Any]:
     for i, ev in enumerate(story.events):
         key = [ev.date is None, ev.date or "", ev.type, first[_group(ev)], i]
         ev_keys.append(key)
-        events.append({"key": key, "org": ev.org, "person": ev.person, "date": ev.date, "date_end": ev.date_end,
+        events.append({"key": key, "org": ev.org, "person": ev.person or ev.speaker, "date": ev.date, "date_end": ev.date_end,
                        "type": ev.type, "others": sorted({f["detail"][k] for f in ev.facts for k in ("holder", "investor")
                                                           if f["detail"].get(k)}),
                        "json": ev.to_json()})

@@ -52,7 +52,8 @@ def to_csv(store: Store, story: Story) -> str:
     w.writeheader()
     for e in story.timeline():
         event_dates(e)
-        w.writerow({"row_kind": "event", **e, "value": e.get("value") or e.get("quote") or "",
+        w.writerow({"row_kind": "event", **e, "person": e["person"] or e.get("speaker"),
+                    "value": e.get("value") or e.get("quote") or "",
                     "sources": _sources_text(e["sources"]),
                     "source_docs": " ".join(sorted({s["doc"] for s in e["sources"]}))})
     for iv in story.intervals:
@@ -110,7 +111,7 @@ def to_timelinejs(store: Store, story: Story) -> str:
         if not e["date"]:
             continue  # TimelineJS needs a start date
         event_dates(e)
-        who = ", ".join(x for x in (e["person"], e["role"], e["org"]) if x)
+        who = ", ".join(x for x in (e["person"] or e.get("speaker"), e["role"], e["org"]) if x)
         headline = f"{e['type']}: {who}" if who else e["type"]
         lines = [f"{'interim · ' if e['interim'] else ''}{e['modality']} · {e['support']} source(s)"]
         if e["date_note"]:
@@ -195,11 +196,13 @@ def to_graphml(store: Store, story: Story) -> str:
              sources=len({s["doc"] for s in iv.sources}))
     for n, e in enumerate(story.timeline()):
         event_dates(e)
-        ev = node(f"event:{n}", label=f"{e['type']} {e['person'] or ''}".strip(), kind="event",
+        who = e["person"] or e.get("speaker")
+        ev = node(f"event:{n}", label=f"{e['type']} {who or ''}".strip(), kind="event",
                   date=e["date"], granularity=e["granularity"], date_basis=e["date_basis"],
                   estimated=e["estimated"], interim=e["interim"], sources=e["support"])
-        if e["person"]:
-            edge(node(f"person:{e['person']}", label=e["person"], kind="person"), ev, relation="subject_of")
+        if who:
+            edge(node(f"person:{who}", label=who, kind="person"), ev,
+                 relation="said" if e["type"] == "quote" else "subject_of")
         if e["org"]:
             edge(ev, node(f"organisation:{e['org']}", label=e["org"], kind="organisation"), relation="at",
                  start=e["date"])

@@ -79,7 +79,7 @@
   /* ---------------------------------------------------------------- filters */
   function evMatches(e) {
     if (state.org && e.org !== state.org) return false;
-    if (state.person && e.person !== state.person) return false;
+    if (state.person && (e.person || e.speaker) !== state.person) return false;
     if (state.type && e.type !== state.type) return false;
     var d = e.date ? e.date.slice(0, 10) : null;
     if ((state.from || state.to) && !d) return false;
@@ -94,7 +94,7 @@
   }
   function setupFilters() {
     var orgs = {}, people = {}, types = {};
-    S.events.forEach(function (e) { if (e.org) orgs[e.org] = 1; if (e.person) people[e.person] = 1; types[e.type] = 1; });
+    S.events.forEach(function (e) { if (e.org) orgs[e.org] = 1; if (e.person || e.speaker) people[e.person || e.speaker] = 1; types[e.type] = 1; });
     S.lanes.forEach(function (l) { orgs[l.org] = 1; });
     fillSelect("f-org", Object.keys(orgs).sort());
     fillSelect("f-person", Object.keys(people).sort());
@@ -128,7 +128,8 @@
 
   /* ---------------------------------------------------------------- timeline */
   function eventNode(e) {
-    var who = [e.person, e.role ? (e.person ? ", " : "") + e.role : "", e.org ? (e.person || e.role ? " · " : "") + e.org : ""].join("");
+    var person = e.person || e.speaker;
+    var who = [person, e.role ? (person ? ", " : "") + e.role : "", e.org ? (person || e.role ? " · " : "") + e.org : ""].join("");
     var value = e.value || e.quote || e.amount_text || "";
     var tags = [];
     if (e.interim) tags.push(el("span", {cls: "tag interim", text: "interim"}));
@@ -152,7 +153,7 @@
       node.classList.add("selected");
       var srcs = e.sources.slice();
       alt.forEach(function (d) { srcs = srcs.concat(e.conflicting_dates[d]); });
-      showSources(e.type + (e.person ? " — " + e.person : "") + (e.date ? " (" + (e.date_label || e.date.slice(0, 10)) + ")" : ""), srcs,
+      showSources(e.type + ((e.person || e.speaker) ? " — " + (e.person || e.speaker) : "") + (e.date ? " (" + (e.date_label || e.date.slice(0, 10)) + ")" : ""), srcs,
         e.date_note ? el("p", {cls: "hint", text: "Date: " + (e.date_label || "undated") + " — " + e.date_note}) : null);
     }
     node.addEventListener("click", open);
