@@ -5,6 +5,7 @@ Builds a synthetic store of N articles (invented names, 3 sentences and 2 facts 
 so it builds in seconds), then times, against a baseline measured in the same run (listing all
 articles from the store, which any view has to do at least once):
   - `filrouge report` (story computed, HTML written) and its size;
+  - the story stored as `filrouge ingest` does when it ends (so the app reads it);
   - app requests: /, /api/story, /api/articles (a page deep in the list), /api/search,
     /api/timeline (first page), /api/story again (cached story);
   - with --browser and Chromium present: the time until the report and the app page have
@@ -28,6 +29,7 @@ from filrouge.config import Settings
 from filrouge.models import CleanDocument, Fact, Paragraph, ParsedDocument, Sentence
 from filrouge.store.repository import Store
 from filrouge.story import load_story
+from filrouge.story.materialized import refresh
 from filrouge.views.report import write_report
 
 ORGS = ["Vireo", "Helix", "Corvex", "Altamar", "Brisa", "Quanto", "Noria", "Tessel"]
@@ -114,6 +116,10 @@ def main() -> int:
         t_rep, stats = timed(lambda: write_report(store, story, out))
         print(f"story computed (load_story)                     {t_story:7.3f} s  ratio {t_story / base:6.1f}")
         print(f"report written ({stats['bytes'] / 1e6:.1f} MB)                    {t_rep:7.3f} s  ratio {t_rep / base:6.1f}")
+
+        # what `filrouge ingest` does as it ends: the story kept in the store brought up to date
+        t_keep, _ = timed(lambda: refresh(store))
+        print(f"story stored (as an ingest ends)               {t_keep:7.3f} s  ratio {t_keep / base:6.1f}")
 
         from fastapi.testclient import TestClient
 

@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 from .clean.cleaner import Cleaner
 from .config import Settings
 from .dedup.minhash import DuplicateIndex, from_bytes, signature, to_bytes
+from .errors import FilrougeError
 from .extract.extractor import Extractor
 from .extract.mentions import KNOWN_NAME, Votes, article_votes, decide, name_key
 from .ingest.manifest import Manifest
@@ -356,7 +357,20 @@ class IngestRun:
             self.report.stored += len(added)
             self.report.unchanged += len(parsed) - len(added)  # stored meanwhile by another run
         self.report.reextracted = self.settle(base, doubtful, ours)
+        if self.report.stored or self.report.reextracted:
+            self._keep_story()
         return self.report
+
+    def _keep_story(self) -> None:
+        """Bring the story kept in the store up to date for what this run changed, so that the
+        next query or app page reads it instead of computing it (a failure here loses nothing:
+        the next reader brings it up to date)."""
+        from .story.materialized import refresh
+
+        try:
+            refresh(self.store)
+        except FilrougeError:
+            pass
 
     def stale(self, final: Votes, base: Votes, doubtful: dict[str, tuple[frozenset[str], frozenset[str]]],
               ours: set[str]) -> set[str]:

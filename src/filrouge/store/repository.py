@@ -98,8 +98,10 @@ def fact_rows(conn: Connection, where: Any = None) -> list[dict[str, Any]]:
     if where is not None:
         q = q.where(where)
     out = []
-    for r in conn.execute(q).mappings():
-        d = dict(r)
+    result = conn.execute(q)
+    keys = list(result.keys())
+    for r in result:
+        d = dict(zip(keys, r, strict=True))
         d["detail"] = json.loads(d["detail"])
         d["interim"], d["negated"], d["org_inferred"] = bool(d["interim"]), bool(d["negated"]), bool(d["org_inferred"])
         out.append(d)

@@ -587,6 +587,12 @@ class Story:
     def _holder_conflicts(self) -> list[dict[str, Any]]:
         """Sources that name different people for one post on one day: appointments dated the
         same day, or role statements with the organisation named, in articles of the same day."""
+        cached = self.__dict__.get("_holders_cache")
+        if cached is None:
+            cached = self.__dict__["_holders_cache"] = self._find_holder_conflicts()
+        return cached
+
+    def _find_holder_conflicts(self) -> list[dict[str, Any]]:
         claims: dict[tuple[str, str, str, bool], dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
         for ev in self.events:
             if ev.type == "appointment" and ev.person and ev.org and ev.role and ev.role not in self.collective \

@@ -105,6 +105,7 @@ class Resolver:
         self._build_orgs({n: c for (n, k), c in counts.items() if k == "organisation"})
         if aliases:
             self._apply(aliases)
+        self._memo = {}
 
     # ---- building ------------------------------------------------------------------
     @staticmethod
@@ -251,9 +252,28 @@ class Resolver:
                 r.part_of = new
 
     # ---- lookups -------------------------------------------------------------------
+    # every name is looked up once per resolver (the resolver does not change once built)
+    def _cached(self, kind: str, name: str, find: Any) -> str | None:
+        memo: dict[tuple[str, str], str | None] | None = self.__dict__.get("_memo")
+        if memo is None:
+            memo = self.__dict__["_memo"] = {}
+        key = (kind, name)
+        if key not in memo:
+            memo[key] = find(name)
+        return memo[key]
+
     def person(self, name: str | None) -> str | None:
-        if not name:
-            return None
+        return self._cached("person", name, self._person) if name else None
+
+    def org(self, name: str | None) -> str | None:
+        return self._cached("organisation", name, self._org) if name else None
+
+    def unit(self, name: str | None) -> str | None:
+        """The organisation itself, not the group it belongs to: a division or subsidiary
+        ("X Entertainment", "X-KLM") has its own posts."""
+        return self._cached("unit", name, self._unit) if name else None
+
+    def _person(self, name: str) -> str | None:
         n = clean_name(name, self.lex)
         hit = self._map.get(("person", fold(n)))
         if hit:
@@ -264,9 +284,7 @@ class Resolver:
                 return rec.name
         return n
 
-    def org(self, name: str | None) -> str | None:
-        if not name:
-            return None
+    def _org(self, name: str) -> str | None:
         n = clean_name(name, self.lex)
         hit = self._map.get(("organisation", fold(n)))
         if hit:
@@ -277,11 +295,7 @@ class Resolver:
                 return rec.part_of or rec.name
         return n
 
-    def unit(self, name: str | None) -> str | None:
-        """The organisation itself, not the group it belongs to: a division or subsidiary
-        ("X Entertainment", "X-KLM") has its own posts."""
-        if not name:
-            return None
+    def _unit(self, name: str) -> str | None:
         n = clean_name(name, self.lex)
         return self._map.get(("unit", fold(n))) or self.org(n)
 

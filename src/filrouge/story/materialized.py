@@ -170,7 +170,9 @@ def _part_data(story: Story) -> dict[str, Any]:
                        "type": ev.type, "others": sorted({f["detail"][k] for f in ev.facts for k in ("holder", "investor")
                                                           if f["detail"].get(k)}),
                        "json": ev.to_json()})
-    intervals = [{"key": [iv.org, iv.role, iv.order().isoformat(), iv.name, i], "iv": dataclasses.asdict(iv)}
+    # (a shallow copy: the fields are JSON already, and asdict's deep copy cost a second per 10k facts)
+    intervals = [{"key": [iv.org, iv.role, iv.order().isoformat(), iv.name, i],
+                  "iv": {f.name: getattr(iv, f.name) for f in dataclasses.fields(iv)}}
                  for i, iv in enumerate(story.intervals)]
     items = story.conflicts()
     alt = [k for k, ev in zip(ev_keys, story.events, strict=True) if ev.alternatives]
@@ -268,8 +270,15 @@ def refresh(store: Store, lex: Lexicon | None = None) -> dict[str, int]:
                 conn.execute(delete(story_names).where((story_names.c.kind == row["kind"]) & (story_names.c.raw == row["raw"])))
         for chunk in _chunks(range(len(changed))):
             conn.execute(insert(story_names), [changed[i] for i in chunk])
-        for kind, value in dirty:
-            conn.execute(delete(story_dirty).where((story_dirty.c.kind == kind) & (story_dirty.c.value == value)))
+        if full:
+            conn.execute(delete(story_dirty))
+        else:
+            by_kind: dict[str, list[str]] = defaultdict(list)
+            for kind, value in dirty:
+                by_kind[kind].append(value)
+            for kind, values in by_kind.items():
+                for chunk in _chunks(values):
+                    conn.execute(delete(story_dirty).where((story_dirty.c.kind == kind) & story_dirty.c.value.in_(chunk)))
         _set_meta(conn, "story_resolver", _resolver_state(resolver))
         _set_meta(conn, "story_gen", str(gen))
         _set_meta(conn, "story_fingerprint", fp)
@@ -416,12 +425,12 @@ class MaterializedStory:
                 continue
             if end and d and d > end:
                 continue
-            out.append(json.loads(json.dumps(ev["json"])))
+            out.append(dict(ev["json"]))  # callers add keys: a copy, shallow (a deep one cost as much as the read)
         return out
 
     def _intervals(self, nodes: list[str] | None) -> list[Interval]:
         items = sorted((i for d in self._of(nodes) for i in d["intervals"]), key=lambda i: i["key"])
-        return [Interval(**json.loads(json.dumps(i["iv"]))) for i in items]
+        return [Interval(**{**i["iv"], "sources": list(i["iv"]["sources"])}) for i in items]
 
     @property
     def intervals(self) -> list[Interval]:
@@ -441,7 +450,7 @@ class MaterializedStory:
 
     def conflicts(self) -> list[dict[str, Any]]:
         items = sorted((c for d in self._of(None) for c in d["conflicts"]), key=lambda c: c["key"])
-        return [json.loads(json.dumps(c["item"])) for c in items]
+        return [dict(c["item"]) for c in items]
 
     def entities(self) -> list[dict[str, Any]]:
         return entity_listing(self.resolver, self.intervals)

@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ BOARD_ROLES = ("chair", "vice-chair", "lead director", "board member")
 HANDOVER_DAYS = 7
 
 
+@lru_cache(maxsize=65536)
 def parse_day(s: str | None) -> date | None:
     """The day of an ISO date string (its first ten characters), or None."""
     try:

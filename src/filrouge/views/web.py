@@ -22,6 +22,7 @@ from fastapi.staticfiles import StaticFiles
 
 from ..config import Settings
 from ..errors import FilrougeError
+from ..extract.lexicon import load_lexicon
 from ..extract.mentions import fold
 from ..store.repository import Store
 from ..story import load_story
@@ -94,6 +95,7 @@ def _day(value: str | None, name: str) -> date | None:
 def create_app(settings: Settings, *, token: str | None = None, aliases: Path | None = None,
                components: Any = None) -> FastAPI:
     store = Store(settings.db_url)
+    load_lexicon("fr")  # the vocabulary is read at start, not by the first request
     cache = StoryCache(store, aliases)
     app = FastAPI(title="filrouge", version=__import__("filrouge").__version__,
                   description="The story told by the stored articles: timeline, roles, conflicts, "
