@@ -77,7 +77,8 @@ def _check_story_page(d):
     assert bars, "role chart rendered no bar"
     assert any("Claire Fontaine" in b.text for b in bars)
     bars[0].click()
-    assert d.find_element(By.ID, "panel").find_elements(By.CSS_SELECTOR, ".source")
+    # the app sends bars without their sources and fetches them when a bar is opened
+    WebDriverWait(d, 10).until(lambda drv: drv.find_element(By.ID, "panel").find_elements(By.CSS_SELECTOR, ".source"))
 
 
 def _check_inert(d):

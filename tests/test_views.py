@@ -111,6 +111,11 @@ def test_app_api_csp_search_and_token_gated_upload(views_db, components, tmp_pat
     assert client.get("/openapi.json").json()["paths"]["/api/timeline"]
     story = client.get("/api/story").json()
     assert story["events"] and story["articles_total"] == len(STORY) + 1
+    # role bars come with a count of their sources; the organisation's roles give them
+    bar = next(b for lane in story["lanes"] for b in lane["bars"] if b["name"] == "Claire Fontaine")
+    assert "intervals" not in story and bar["sources"] == [] and bar["sources_total"] >= 1
+    full = client.get(f"/api/roles/{bar['org']}", params={"role": bar["role"]}).json()["intervals"]
+    assert len(next(i for i in full if i["name"] == "Claire Fontaine")["sources"]) == bar["sources_total"]
     tl = client.get("/api/timeline", params={"org": "Vireo", "type": "dismissal"}).json()
     assert tl["total"] == 1 and tl["events"][0]["person"] == "Claire Fontaine"
     assert client.get("/api/timeline", params={"from": "2024-13-01"}).status_code == 422

@@ -247,19 +247,28 @@ def lanes(intervals: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def story_payload(store: Store, story: Story, *, articles: bool = True, bodies: bool = False,
-                  events: list[dict[str, Any]] | None = None, context: bool = True) -> dict[str, Any]:
+                  events: list[dict[str, Any]] | None = None, context: bool = True,
+                  bar_sources: int | None = None) -> dict[str, Any]:
     """Everything the views show. ``bodies``: include each article's clean text and what the
-    cleaner removed (the self-contained report); otherwise articles are fetched one by one."""
+    cleaner removed (the self-contained report); otherwise articles are fetched one by one.
+    ``bar_sources`` (the app): no flat interval list (the page draws ``lanes``), and each bar
+    carries at most that many of its sources, with ``sources_total`` (the page fetches them
+    from ``/api/roles/ORG`` when the bar is opened)."""
     evs = story.timeline() if events is None else events
     for n, ev in enumerate(evs):
         ev["id"] = n
         event_dates(ev)
     intervals = [interval_bounds(iv.to_json()) for iv in story.intervals]
+    if bar_sources is not None:
+        for iv in intervals:
+            if len(iv["sources"]) > bar_sources:
+                iv["sources_total"] = len(iv["sources"])
+                iv["sources"] = iv["sources"][:bar_sources]
     payload: dict[str, Any] = {
         "generated": datetime.now(UTC).isoformat(timespec="seconds"),
         "counts": {"articles": store.count("documents"), "facts": store.count("facts")},
         "events": evs,
-        "intervals": intervals,
+        **({} if bar_sources is not None else {"intervals": intervals}),
         "lanes": lanes(intervals),
         "conflicts": story.conflicts(),
         "entities": story.entities(),

@@ -35,6 +35,7 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' 
        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 ARTICLES_PAGE = 200
 EVENTS_PAGE = 2000  # events sent with the page; filters fetch the others from /api/timeline
+BAR_SOURCES = 0  # sources sent with each role bar (a count only): opening the bar fetches them
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
@@ -132,7 +133,8 @@ def create_app(settings: Settings, *, token: str | None = None, aliases: Path | 
     def api_story() -> dict[str, Any]:
         story = cache.get()
         events = story.timeline()
-        payload = story_payload(store, story, articles=False, events=events[:EVENTS_PAGE], context=False)
+        payload = story_payload(store, story, articles=False, events=events[:EVENTS_PAGE], context=False,
+                                bar_sources=BAR_SOURCES)
         payload["events_total"] = len(events)
         payload["articles"] = fold_duplicates(store.documents(limit=ARTICLES_PAGE))
         payload["articles_total"] = store.count("documents")

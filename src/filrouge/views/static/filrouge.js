@@ -319,7 +319,26 @@
         function open() {
           document.querySelectorAll(".bar.selected").forEach(function (n) { n.classList.remove("selected"); });
           g.classList.add("selected");
-          showSources(b.name + " — " + l.role + ", " + l.org, b.sources, el("p", {text: dates + (b.interim ? " · interim" : "")}));
+          var title = b.name + " — " + l.role + ", " + l.org, info = el("p", {text: dates + (b.interim ? " · interim" : "")});
+          var more = b.sources_total && b.sources_total > b.sources.length;
+          if (more && !b.sources.length) {
+            var p = clear(document.getElementById("panel"));
+            p.appendChild(el("h3", {text: title}));
+            p.appendChild(info);
+            p.appendChild(el("p", {cls: "hint", text: "Fetching its " + b.sources_total + " source sentences…"}));
+          } else {
+            showSources(title, b.sources, info);
+          }
+          if (more) {
+            // the page got the first sources of the bar: the others come with the organisation's roles
+            fetch("/api/roles/" + encodeURIComponent(l.org) + "?role=" + encodeURIComponent(l.role))
+              .then(function (r) { return r.ok ? r.json() : null; })
+              .then(function (d) {
+                var full = d && (d.intervals || []).filter(function (i) {
+                  return i.name === b.name && i.start === b.start && i.end === b.end && i.interim === b.interim; })[0];
+                if (full && g.classList.contains("selected")) showSources(title, full.sources, info);
+              });
+          }
         }
         g.addEventListener("click", open);
         g.addEventListener("keydown", function (k) { if (k.key === "Enter") open(); });
