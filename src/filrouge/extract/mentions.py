@@ -42,7 +42,10 @@ def _fold(text: str) -> str:
     return "".join(c for c in t if not unicodedata.combining(c))
 
 
-_fold_short = lru_cache(maxsize=65536)(_fold)  # words and names: the same ones again and again
+# words and names: the same ones again and again (a store of 100,000 articles has ~100,000 names:
+# a smaller cache is swept clean by each pass over them)
+NAME_CACHE = 1 << 18
+_fold_short = lru_cache(maxsize=NAME_CACHE)(_fold)
 
 
 def clean_name(text: str, lex: Lexicon) -> str:
@@ -57,7 +60,7 @@ def clean_name(text: str, lex: Lexicon) -> str:
     return " ".join(words)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=NAME_CACHE)
 def person_key(name: str) -> str:
     """A person's family name, folded, without an elided particle ("D'Orvalle" -> "orvalle")."""
     words = fold(name).replace("-", " ").split()
@@ -202,7 +205,7 @@ def _sentence_piece(name: str, nw: NameWords) -> bool:
         fold(words[0]) in nw.not_in_names  # "Mais l'ancienne équipe"
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=NAME_CACHE)
 def name_of(text: str, lex: Lexicon) -> tuple[str, str | None] | None:
     """The name a recognised span stands for and a type hint, or None when it is no name.
 
