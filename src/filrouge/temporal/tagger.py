@@ -136,15 +136,16 @@ class TimeTagger:
             ("mod_year", re.compile(B + r"(?:(?:la|le)\s+)?" + MOD + r"\s*(?:de\s+l['’]année\s+|d['’]année\s+)?(?P<y>(?:1[89]|20)\d{2})(?![\d,.]\d)" + E, flags)),
             ("mod_period", re.compile(B + r"(?:(?:la|le|au)\s+)?" + MOD + r"\s*(?:de\s+l['’]\s*|d['’]\s*|du\s+|de\s+la\s+|de\s+cette\s+|de\s+ce\s+|de\s+)"
                                       r"(?P<what>année|an|mois|semaine|trimestre|week-end)(?:\s+(?P<rel>" + LAST + "|" + NEXT + r"|en\s+cours))?" + E, flags)),
-            ("the_part", re.compile(part_lead + r"la\s+(?P<p>nuit|soirée|matinée|journée)(?:\s+(?P<rel>" + LAST + r"))?(?!\s+d[eu]\s)" + E, flags)),
+            # (a lookahead first: at most places it fails at once, before a dozen lookbehinds are tried)
+            ("the_part", re.compile(r"(?=la\s)" + part_lead + r"la\s+(?P<p>nuit|soirée|matinée|journée)(?:\s+(?P<rel>" + LAST + r"))?(?!\s+d[eu]\s)" + E, flags)),
             ("same_part", re.compile(B + r"(?:le|ce)\s+(?P<p>" + P + r"|jour)\s+même" + E, flags)),
             ("last_n", re.compile(B + r"(?:les|des|ces)\s+(?P<n>" + N + r")\s+(?:" + LAST + "|" + NEXT + r")\s+(?P<u>" + U + r")" + E, flags)),
             ("approx", re.compile(B + AN + r"(?P<u>" + U + r")" + E, flags)),
             ("date_num", re.compile(B + r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4}|\d{2})" + E)),
             ("month_year", re.compile(B + r"(?:(?:au\s+)?mois\s+d[e']\s*)?(?P<m>" + M + r")\s+(?P<y>\d{4}|\d{2})" + E, flags)),
             ("month_rel", re.compile(B + r"(?:(?:au\s+)?mois\s+d[e']\s*)?(?P<m>" + M + r")\s+(?P<rel>" + LAST + "|" + NEXT + r")" + E, flags)),
-            ("month_bare", re.compile(r"(?:(?<=\ben )|(?<=\bde )|(?<=\bd')|(?<=\bd’)|(?<=\bdepuis ))(?:(?:au\s+)?mois\s+d[e']\s*)?(?P<m>" + M + r")" + E
-                                      + "|" + B + r"(?:" + _alt(data["month_lead"]) + r")\s*(?P<m2>" + M + r")(?:\s+(?P<y2>(?:19|20)\d{2}))?" + E, flags)),
+            ("month_bare", re.compile(r"(?=au\s|mois\s|" + M + "|" + _alt(data["month_lead"]) + r")(?:(?:(?<=\ben )|(?<=\bde )|(?<=\bd')|(?<=\bd’)|(?<=\bdepuis ))(?:(?:au\s+)?mois\s+d[e']\s*)?(?P<m>" + M + r")" + E
+                                      + "|" + B + r"(?:" + _alt(data["month_lead"]) + r")\s*(?P<m2>" + M + r")(?:\s+(?P<y2>(?:19|20)\d{2}))?" + E + ")", flags)),
             ("mois_de", re.compile(B + r"mois\s+d[e']\s*(?P<m>" + M + r")" + E, flags)),
             ("rel_day_part", re.compile(B + r"(?P<r>" + R + r")(?:\s+(?P<wd>" + W + r"))?(?:(?:\s+|-)(?:au\s+|dans\s+la\s+|en\s+)?(?P<p>" + P + r"))?"
                                         r"(?:\s+à\s+(?P<ch>\d{1,2})\s*h\s*(?P<cm>\d{2})?)?" + E, flags)),
@@ -154,9 +155,9 @@ class TimeTagger:
             ("rel_period", re.compile(B + r"(?P<what>la\s+semaine|le\s+mois|l'année|l’année|l'an|l’an|le\s+week-end|le\s+trimestre)\s+(?P<rel>" + LAST + "|" + NEXT + r")" + E, flags)),
             ("this_period", re.compile(B + r"(?P<what>cette\s+semaine|ce\s+mois-ci|ce\s+mois|cette\s+année|ce\s+week-end|cet\s+été|cet\s+hiver|cet\s+automne|ce\s+printemps)" + E, flags)),
             ("ago", re.compile(B + r"(?:" + _alt(data["ago_words"]) + r")\s+(?:(?P<n>" + N + r"|quelques|plusieurs)\s+|" + AN + r")(?P<u>" + U + r")" + HALF + E, flags)),
-            ("season", re.compile(r"(?:" + "|".join(r"(?<=\b" + re.escape(w) + (")" if w.endswith(("'", "’")) else r"\s)") for w in data["season_lead"]) + r")"
+            ("season", re.compile(r"(?=" + S + r")(?:(?:" + "|".join(r"(?<=\b" + re.escape(w) + (")" if w.endswith(("'", "’")) else r"\s)") for w in data["season_lead"]) + r")"
                                   r"(?P<s>" + S + r")(?:\s+(?P<y>\d{4}))?(?:\s+(?P<rel>" + LAST + "|" + NEXT + r"))?" + E
-                                  + "|" + B + r"(?P<s2>" + S + r")\s+(?P<y2>\d{4})" + E, flags)),
+                                  + "|" + B + r"(?P<s2>" + S + r")\s+(?P<y2>\d{4})" + E + ")", flags)),
             ("ref", re.compile(B + r"(?P<ref>" + _alt(data["reference_words"]) + r")" + E, flags)),
             ("vague", re.compile(B + r"(?P<q>" + _alt(data["vague_quantities"]) + r")\s+(?P<u>" + U + r")" + E, flags)),
             ("duration_noun", re.compile(B + r"(?P<dn>" + _alt([k for k, v in data["duration_nouns"].items() if v]) + r")" + E, flags)),
@@ -166,7 +167,7 @@ class TimeTagger:
             ("set", re.compile(B + r"(?:" + _alt(data["every_words"]) + r")\s+(?P<x>" + "|".join(re.escape(w) + "s?" for w in self.weekdays) + r"|jours|jour|semaines|semaine|mois|ans|années|année|matins|soirs)" + E, flags)),
             ("duration", re.compile(B + r"(?:(?:" + _alt(data["approx_words"]) + r")\s+)?(?P<n>" + N + r")\s+(?P<u>" + U + r")" + HALF + E, flags)),
             ("year_noun", re.compile(B + r"l['’]année\s+(?P<y>(?:1[89]|20)\d{2})" + E, flags)),
-            ("year", re.compile(r"(?:(?<=\ben )|(?<=\bdepuis )|(?<=\bdès )|(?<=\bjusqu'en )|(?<=\bjusqu’en )|(?<=\bavant )|(?<=\baprès )|(?<=\bde )|(?<=\bà )|(?<=\bl'année )|(?<=\bl’année ))"
+            ("year", re.compile(r"(?=(?:1[89]|20)\d{2})(?:(?<=\ben )|(?<=\bdepuis )|(?<=\bdès )|(?<=\bjusqu'en )|(?<=\bjusqu’en )|(?<=\bavant )|(?<=\baprès )|(?<=\bde )|(?<=\bà )|(?<=\bl'année )|(?<=\bl’année ))"
                                 r"(?P<y>(?:1[89]|20)\d{2})(?![\d,.]\d)" + E)),
             ("year_bare", re.compile(B + r"(?P<y>(?:19|20)\d{2})(?=\s*[,.;:)]|\s*$)", re.M)),
         ]
