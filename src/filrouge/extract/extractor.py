@@ -55,6 +55,30 @@ class _Sent:
     mentions: list[Mention] = field(default_factory=list)
     roles: list[tuple[int, int, str, str]] = field(default_factory=list)  # role nouns: start, end, label, surface
     phrase_end: dict[int, int] = field(default_factory=dict)  # a trigger phrase's first token -> its last
+    # the tokens' forms and lemmas, normalised, and where each word occurs (see _phrase_hits)
+    _index: tuple[list[str], list[str], dict[str, list[int]]] | None = field(default=None, repr=False)
+    _prefixes: dict[str, list[int]] | None = field(default=None, repr=False)
+
+    def word_index(self) -> tuple[list[str], list[str], dict[str, list[int]]]:
+        if self._index is None:
+            forms = [norm(self.s.text[t.start - self.s.start:t.end - self.s.start]) for t in self.toks]
+            lemmas = [norm(t.lemma) for t in self.toks]
+            where: dict[str, list[int]] = {}
+            for i, (f, lem) in enumerate(zip(forms, lemmas, strict=True)):
+                where.setdefault(f, []).append(i)
+                if lem != f:
+                    where.setdefault(lem, []).append(i)
+            self._index = (forms, lemmas, where)
+        return self._index
+
+    def prefix_index(self) -> dict[str, list[int]]:
+        """The tokens by the first four letters of their form (forms of four letters or more)."""
+        if self._prefixes is None:
+            self._prefixes = {}
+            for i, f in enumerate(self.word_index()[0]):
+                if len(f) >= 4:
+                    self._prefixes.setdefault(f[:4], []).append(i)
+        return self._prefixes
 
     def tok_at(self, offset: int) -> int | None:
         for i, t in enumerate(self.toks):
@@ -1185,16 +1209,10 @@ def _phrase_hits(st: _Sent, phrases: Any) -> list[tuple[int, str, int]]:
     lemma: "assurer les fonctions de" matches "assurait les fonctions de"; up to two adverbs or
     a year may come between its words ("reprend finalement la tête", "arrivé en 2011 à
     la tête")."""
-    forms = [norm(st.s.text[t.start - st.s.start:t.end - st.s.start]) for t in st.toks]
-    lemmas = [norm(t.lemma) for t in st.toks]
     # where a phrase may start: the tokens whose form or lemma is its first word (and, for an
     # infinitive, whose form starts like it, see _word_match), found by lookup, not by a scan
-    where: dict[str, list[int]] = {}
-    for i, (f, lem) in enumerate(zip(forms, lemmas, strict=True)):
-        where.setdefault(f, []).append(i)
-        if lem != f:
-            where.setdefault(lem, []).append(i)
-    by_prefix: dict[str, list[int]] | None = None
+    # (the index is built once per sentence)
+    forms, lemmas, where = st.word_index()
     hits = []
     for phrase in phrases:
         words = _phrase_words(phrase)
@@ -1202,13 +1220,8 @@ def _phrase_hits(st: _Sent, phrases: Any) -> list[tuple[int, str, int]]:
         w0 = words[0] if words else ""
         starts = where.get(w0, [])
         if len(w0) > 5 and w0.endswith(("er", "ir")):
-            if by_prefix is None:
-                by_prefix = {}
-                for i, f in enumerate(forms):
-                    if len(f) >= 4:
-                        by_prefix.setdefault(f[:4], []).append(i)
             stem = w0[:-2]
-            more = [i for i in by_prefix.get(stem[:4], ()) if forms[i].startswith(stem)]
+            more = [i for i in st.prefix_index().get(stem[:4], ()) if forms[i].startswith(stem)]
             if more:
                 starts = sorted(set(starts).union(more))
         for i in starts:

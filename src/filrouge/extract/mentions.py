@@ -352,29 +352,10 @@ def article_votes(body: str, sentences: tuple[Sentence, ...], entities: tuple[En
                   lex: Lexicon, prior: Votes | None = None) -> tuple[list[tuple[Entity, str]], Votes]:
     """The usable name mentions of one article and its type votes, organisation slots included.
     A mention the tagger gives without a proper noun is kept when the store knows the name."""
-    tokens = {t.start: t for s in sentences for t in s.tokens}
-    offsets = sorted(tokens)
-    sent_starts = {s.tokens[0].start for s in sentences if s.tokens}
-    kept: list[tuple[Entity, str]] = []
-    slotted: set[int] = set()  # "<post> de X" spans: X is an organisation
-    for e in _split_org_person(body, entities, lex):
-        if "\n" in e.text or e.label not in ("PER", "ORG", "MISC", "LOC"):
-            continue
-        got = name_of(e.text, lex)
-        if got is None:
-            continue
-        name, hint = got
-        if hint == "ORG":
-            at = e.text.find(name)
-            e = Entity(e.start + max(at, 0), e.end, name, "ORG")
-            slotted.add(e.start)
-        toks = [tokens[off] for off in offsets[bisect_left(offsets, e.start):bisect_left(offsets, e.end)]]
-        proper = any(t.pos == "PROPN" for t in toks)
-        known = prior is not None and sum(prior.get(name_key(name, lex), (0.0, 0.0))) >= KNOWN_NAME
-        if not proper and not known and (e.start in sent_starts or len(toks) == 1 and toks[0].pos not in ("NOUN", "X")):
-            continue
-        kept.append((e, name))
-    kept += [(e, e.text) for e in _slot_names(body, lex, [(e.start, e.end) for e in entities])]
+    cands, slot_names, slotted = _vote_candidates(body, sentences, entities, lex)
+    kept = [(e, name) for e, name, doubtful in cands
+            if not doubtful or (prior is not None and sum(prior.get(name_key(name, lex), (0.0, 0.0))) >= KNOWN_NAME)]
+    kept += slot_names
     low = norm(body)
     kept = _drop_sources(body, low, kept, lex, _occurrences(body))
     labels = [(name, e.label) for e, name in kept]
@@ -389,6 +370,46 @@ def article_votes(body: str, sentences: tuple[Sentence, ...], entities: tuple[En
         if lex.org_before_re.search(before) or lex.org_after_re.match(low[e.end:e.end + 40]):
             labels.append((name, "SLOT"))
     return kept, type_votes(labels, lex)
+
+
+_Candidates = tuple[list[tuple[Entity, str, bool]], list[tuple[Entity, str]], set[int]]
+_last_candidates: list[tuple[str, tuple[Sentence, ...], tuple[Entity, ...], _Candidates]] = []
+
+
+def _vote_candidates(body: str, sentences: tuple[Sentence, ...], entities: tuple[Entity, ...],
+                     lex: Lexicon) -> _Candidates:
+    """The name mentions of an article before the store's votes are read: (entity, name,
+    doubtful: kept only when the store knows the name), the names found in organisation slots,
+    and the starts of "<post> de X" spans. An article's votes are read several times (against
+    the store's votes, the run's, none): this part is worked out once (the last few kept)."""
+    for b, s, e, got in _last_candidates:
+        if b is body and s is sentences and e is entities:
+            return got
+    tokens = {t.start: t for s in sentences for t in s.tokens}
+    offsets = sorted(tokens)
+    sent_starts = {s.tokens[0].start for s in sentences if s.tokens}
+    cands: list[tuple[Entity, str, bool]] = []
+    slotted: set[int] = set()  # "<post> de X" spans: X is an organisation
+    for e in _split_org_person(body, entities, lex):
+        if "\n" in e.text or e.label not in ("PER", "ORG", "MISC", "LOC"):
+            continue
+        got = name_of(e.text, lex)
+        if got is None:
+            continue
+        name, hint = got
+        if hint == "ORG":
+            at = e.text.find(name)
+            e = Entity(e.start + max(at, 0), e.end, name, "ORG")
+            slotted.add(e.start)
+        toks = [tokens[off] for off in offsets[bisect_left(offsets, e.start):bisect_left(offsets, e.end)]]
+        proper = any(t.pos == "PROPN" for t in toks)
+        doubtful = not proper and (e.start in sent_starts or len(toks) == 1 and toks[0].pos not in ("NOUN", "X"))
+        cands.append((e, name, doubtful))
+    slots = [(e, e.text) for e in _slot_names(body, lex, [(e.start, e.end) for e in entities])]
+    result = (cands, slots, slotted)
+    _last_candidates.insert(0, (body, sentences, entities, result))
+    del _last_candidates[8:]
+    return result
 
 
 class _Occurrences:
