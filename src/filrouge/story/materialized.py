@@ -192,6 +192,48 @@ def _part_data(story: Story) -> dict[str, Any]:
     return {"events": events, "intervals": intervals, "conflicts": conflicts}
 
 
+# A part's events, intervals and conflicts cite the same sentences again and again: stored,
+# each source is written once per part (``sources``) and cited by its number (reading a part
+# is then mostly reading its sources once).
+def _source_lists(data: dict[str, Any]) -> Iterable[tuple[Any, Any]]:
+    """(container, key) of every list of sources in a part's data."""
+    for ev in data["events"]:
+        yield ev["json"], "sources"
+        cd = ev["json"].get("conflicting_dates") or {}
+        for d in cd:
+            yield cd, d
+    for iv in data["intervals"]:
+        yield iv["iv"], "sources"
+    for c in data["conflicts"]:
+        for v in c["item"]["values"]:
+            yield v, "sources"
+
+
+def _pack(data: dict[str, Any]) -> dict[str, Any]:
+    numbers: dict[tuple[Any, ...], int] = {}
+    sources: list[dict[str, Any]] = []
+    for box, key in _source_lists(data):
+        refs = []
+        for src in box[key]:
+            k = tuple(sorted(src.items()))
+            n = numbers.get(k)
+            if n is None:
+                n = numbers[k] = len(sources)
+                sources.append(src)
+            refs.append(n)
+        box[key] = refs
+    data["sources"] = sources
+    return data
+
+
+def _unpack(data: dict[str, Any]) -> dict[str, Any]:
+    sources = data.pop("sources", None)
+    if sources is not None:
+        for box, key in _source_lists(data):
+            box[key] = [sources[n] for n in box[key]]
+    return data
+
+
 def _components(items: list[tuple[dict[str, Any], set[str]]]) -> dict[str, list[dict[str, Any]]]:
     """Facts grouped by connected set of entities, named by its smallest entity."""
     name = {n: min(c) for c in merge_overlapping([nodes for _f, nodes in items]) for n in c}
@@ -246,7 +288,7 @@ def refresh(store: Store, lex: Lexicon | None = None) -> dict[str, int]:
             conn.execute(delete(story_nodes).where(story_nodes.c.part.in_(chunk)))
         for part, fs in groups.items():
             data = _part_data(Story(fs, resolver, lex))
-            conn.execute(insert(story_parts).values(part=part, gen=gen, data=json.dumps(data, ensure_ascii=False)))
+            conn.execute(insert(story_parts).values(part=part, gen=gen, data=json.dumps(_pack(data), ensure_ascii=False)))
         # every node of a fact belongs to that fact's group
         seen: dict[str, str] = {}
         for part, fs in groups.items():
@@ -391,7 +433,7 @@ class MaterializedStory:
                 for chunk in _chunks(want):
                     for p, gen, data in conn.execute(select(story_parts.c.part, story_parts.c.gen, story_parts.c.data)
                                                      .where(story_parts.c.part.in_(chunk))):
-                        self._parts[p] = (gen, json.loads(data))
+                        self._parts[p] = (gen, _unpack(json.loads(data)))
         return [self._parts[p][1] for p in parts if p in self._parts]
 
     def _of(self, nodes: list[str] | None) -> list[dict[str, Any]]:
@@ -410,6 +452,8 @@ class MaterializedStory:
         pp = self.resolver.person(person) if person else None
         nodes = [f"o:{po}"] if po else [f"p:{pp}"] if pp else None
         evs = sorted((e for d in self._of(nodes) for e in d["events"]), key=lambda e: e["key"])
+        if not (po or pp or types or start or end):
+            return [dict(ev["json"]) for ev in evs]
         out = []
         for ev in evs:
             if po and ev["org"] != po and po not in ev["others"]:
@@ -427,6 +471,13 @@ class MaterializedStory:
                 continue
             out.append(dict(ev["json"]))  # callers add keys: a copy, shallow (a deep one cost as much as the read)
         return out
+
+    def first_events(self, n: int) -> tuple[list[dict[str, Any]], int]:
+        """The first ``n`` events of the timeline (no filter), and how many there are."""
+        import heapq
+
+        evs = [e for d in self._of(None) for e in d["events"]]
+        return [dict(ev["json"]) for ev in heapq.nsmallest(n, evs, key=lambda e: e["key"])], len(evs)
 
     def _intervals(self, nodes: list[str] | None) -> list[Interval]:
         items = sorted((i for d in self._of(nodes) for i in d["intervals"]), key=lambda i: i["key"])

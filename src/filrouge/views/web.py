@@ -132,10 +132,13 @@ def create_app(settings: Settings, *, token: str | None = None, aliases: Path | 
     @app.get("/api/story", summary="Everything the page shows (articles: first page)")
     def api_story() -> dict[str, Any]:
         story = cache.get()
-        events = story.timeline()
-        payload = story_payload(store, story, articles=False, events=events[:EVENTS_PAGE], context=False,
-                                bar_sources=BAR_SOURCES)
-        payload["events_total"] = len(events)
+        if isinstance(story, MaterializedStory):
+            first, total = story.first_events(EVENTS_PAGE)
+        else:
+            events = story.timeline()
+            first, total = events[:EVENTS_PAGE], len(events)
+        payload = story_payload(store, story, articles=False, events=first, context=False, bar_sources=BAR_SOURCES)
+        payload["events_total"] = total
         payload["articles"] = fold_duplicates(store.documents(limit=ARTICLES_PAGE))
         payload["articles_total"] = store.count("documents")
         return payload
