@@ -67,6 +67,7 @@ def person_key(name: str) -> str:
     return _ELIDED_PARTICLE.sub("", words[-1]) if words else ""
 
 
+@lru_cache(maxsize=NAME_CACHE)
 def org_key(name: str, lex: Lexicon) -> str:
     """An organisation's folded core name: without legal forms and the generic words of a long
     name ("The Acme Company", "Groupe Acme", "Acme SA" -> "acme")."""
@@ -74,6 +75,7 @@ def org_key(name: str, lex: Lexicon) -> str:
     return re.sub(r"[\s\-.'&]+", "", " ".join(words))
 
 
+@lru_cache(maxsize=NAME_CACHE)
 def name_key(name: str, lex: Lexicon) -> str:
     """The key a name's type votes are kept under: the family name of its core
     ("Acme NV" and "Groupe Acme" vote with "Acme")."""
@@ -180,6 +182,7 @@ def not_actor(name: str, lex: Lexicon) -> bool:
     return all(_nationality(w, nw) for w in f.split())
 
 
+@lru_cache(maxsize=NAME_CACHE)
 def org_core(name: str, lex: Lexicon) -> str:
     """An organisation name without the generic words of its long or legal form at either end:
     "The Acme Company" -> "Acme", "Groupe Acme" -> "Acme", "la société Acme SA" -> "Acme"."""
