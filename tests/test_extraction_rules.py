@@ -284,3 +284,14 @@ def test_a_quote_is_dated_by_its_article_and_tied_to_its_speakers_post(component
                           detail={"quote": "Nous allons tout reconstruire", "speaker": "Jean Morel"})])
     [event] = story.timeline(person="Jean Morel")
     assert (event["person"], event["speaker"], event["org"]) == (None, "Jean Morel", "Velor")
+
+
+def test_a_start_reported_on_a_day_is_not_before_the_year_its_sources_state():
+    facts = [_fact("a", "appointment", "Ana Vidal", "Velor", "2020-01-01", "year", date_end="2020-12-31", role="CEO"),
+             _fact("b", "appointment", "Jean Morel", "Velor", "2031-01-01", "year", date_end="2031-12-31", role="CEO"),
+             _fact("c", "appointment", "Jean Morel", "Velor", "2031-02-25", role="CEO", date_basis="published",
+                   date_text=None)]
+    story = _story(facts)
+    [term] = [i for i in story.roles("Velor", "CEO") if i.name == "Jean Morel"]
+    assert (term.start, term.start_after, term.start_by) == (None, "2030-12-31", "2031-02-25")
+    assert [h.name for h in story.holders("Velor", "CEO", date(2030, 6, 1))] == ["Ana Vidal"]

@@ -197,6 +197,13 @@ class TermBuilder:
                     cur.start_by = ev.date_end or ev.date
                     if terms:
                         cur.start_after = terms[-1].end or terms[-1].end_by or terms[-1].seen_last
+                    # dated by the day it was reported, inside a period its sources state ("en
+                    # 2020" and a report of 25 February 2020): not before that period
+                    told = [parse_day(f["date"]) for f in ev.facts if f["date_basis"] in ("text", "context")
+                            and f["date"] and f["date"] <= (cur.start_by or "") <= (f["date_end"] or f["date"])]
+                    lo = max((d for d in told if d), default=None)
+                    if lo and (cur.start_after is None or lo > (parse_day(cur.start_after) or lo)):
+                        cur.start_after = _iso(lo - timedelta(days=1))
                 cur.sources += srcs
                 terms.append(cur)
             elif ev.type in EXITS and self.ends(ev, role, started, dual):
