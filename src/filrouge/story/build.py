@@ -430,6 +430,11 @@ class Story:
             out.append(ev.to_json())
         return out
 
+    def first_events(self, n: int) -> tuple[list[dict[str, Any]], int]:
+        """The first ``n`` events of the timeline (no filter), and how many there are."""
+        events = self.timeline()
+        return events[:n], len(events)
+
     # ---- roles ---------------------------------------------------------------------
     def _intervals(self) -> list[Interval]:
         per: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)

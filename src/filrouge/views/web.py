@@ -132,11 +132,7 @@ def create_app(settings: Settings, *, token: str | None = None, aliases: Path | 
     @app.get("/api/story", summary="Everything the page shows (articles: first page)")
     def api_story() -> dict[str, Any]:
         story = cache.get()
-        if isinstance(story, MaterializedStory):
-            first, total = story.first_events(EVENTS_PAGE)
-        else:
-            events = story.timeline()
-            first, total = events[:EVENTS_PAGE], len(events)
+        first, total = story.first_events(EVENTS_PAGE)
         payload = story_payload(store, story, articles=False, events=first, context=False, bar_sources=BAR_SOURCES)
         payload["events_total"] = total
         payload["articles"] = fold_duplicates(store.documents(limit=ARTICLES_PAGE))
