@@ -295,3 +295,24 @@ def test_a_start_reported_on_a_day_is_not_before_the_year_its_sources_state():
     [term] = [i for i in story.roles("Velor", "CEO") if i.name == "Jean Morel"]
     assert (term.start, term.start_after, term.start_by) == (None, "2030-12-31", "2031-02-25")
     assert [h.name for h in story.holders("Velor", "CEO", date(2030, 6, 1))] == ["Ana Vidal"]
+
+
+def test_a_post_held_until_a_day_ends_then(components):
+    facts = _facts(components, "Le groupe Velor change de direction. Jean Morel restera président du groupe Velor "
+                               "et se chargera des acquisitions jusqu'à l'expiration de son mandat, le 31 décembre "
+                               "2031, précise le groupe.\n", "2031-02-25")
+    end = _one(facts, "departure", "Jean Morel")
+    assert (end.org, end.role, end.date, end.modality) == ("Velor", "chair", "2031-12-31", "plan")
+    past = _facts(components, "Le groupe Velor rappelle son patron. Jean Morel a dirigé la société de 2015 à 2020 et "
+                              "était resté président du groupe Velor jusqu'à fin 2021.\n", "2031-02-25")
+    assert _one(past, "departure", "Jean Morel").modality == "stated"
+
+
+def test_an_exit_naming_no_post_ends_the_post_named_by_its_twin():
+    facts = [_fact("a", "departure", "Jean Morel", "Velor", "2031-02-25"),
+             _fact("b", "resignation", "Jean Morel", "Velor", "2031-02-25", role="CEO"),
+             _fact("c", "role", "Jean Morel", "Velor", "2031-01-10", role="chair", date_basis="published"),
+             _fact("d", "role", "Jean Morel", "Velor", "2031-06-01", role="chair", date_basis="published")]
+    story = _story(facts)
+    assert [h.name for h in story.holders("Velor", "chair", date(2031, 5, 1))] == ["Jean Morel"]
+    assert [i.end for i in story.roles("Velor", "CEO")] == ["2031-02-25"]

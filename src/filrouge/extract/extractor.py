@@ -304,6 +304,11 @@ class Extractor:
                     person = left[-1]
             if person is None and left and _COPULA.fullmatch(norm(body[left[-1].end:rs])) and not former and not future:
                 person = left[-1]  # "X est le PDG de Y depuis 2017"
+            remaining = None  # "X restera président jusqu'au ...", "X était resté PDG jusqu'à fin 2021"
+            if person is None and left and not former and not future:
+                remaining = next((tense for tense, rx in lex.remain_res.items()
+                                  if rx.fullmatch(norm(body[left[-1].end:rs]))), None)
+                person = left[-1] if remaining else None
             if person is None and right and re.fullmatch(r"\s*,\s*", body[tail_end:right[0].start]):
                 person = right[0]  # "le PDG de Y, X"
             if person is None:
@@ -315,6 +320,9 @@ class Extractor:
             org_name, inferred = (org.text, False) if org else (
                 (None if label in lex.public_roles or unnamed_org
                  else ctx.dominant or ctx.recent_org(si, rs, person.key)), True)
+            until = self._until(ctx, si, tail_end) if remaining else None
+            if remaining == "past" and until is not None:
+                former = True  # the term is told as over: it ended then
             detail: dict[str, Any] = {"former": True} if former else ({"future": True} if future else {})
             since = self._since(ctx, max(tail_end, person.end if person.start >= tail_end else tail_end))
             if since and not future:
@@ -332,7 +340,28 @@ class Extractor:
                                   interim=interim, org_inferred=inferred, modality="stated",
                                   date=first.interval_start, date_end=first.interval_end, granularity=since[1],
                                   date_text=first.text, date_basis="text", detail={"trigger": "depuis", "since": True}))
+            if until is not None and org_name and label not in lex.collective_roles:
+                # the end of the term, as the timeline's exit (planned, or told as past)
+                facts.append(Fact("departure", si, min(rs, person.start), max(tail_end, person.end),
+                                  person=person.text, org=org_name, role=label, role_surface=surface.strip(),
+                                  interim=interim, org_inferred=inferred,
+                                  modality="plan" if remaining == "plan" else "stated",
+                                  date=until.interval_start, date_end=until.interval_end, granularity=_gran(until),
+                                  date_text=until.text, date_basis="text", detail={"trigger": "jusqu'à", "until": True}))
         return facts
+
+    def _until(self, ctx: _DocContext, si: int, at: int) -> TimeExpression | None:
+        """"restera président et se chargera de ... jusqu'à l'expiration de son mandat, le 31
+        décembre": the date the term lasts until, told later in the sentence."""
+        st = ctx.sents[si]
+        m = self.lex.until_re.search(norm(ctx.body[at:st.s.end]))
+        if not m:
+            return None
+        after = at + m.end()
+        for t in ctx.times:
+            if after <= t.start <= after + 60 and t.interval_start and t.start < st.s.end:
+                return t
+        return None
 
     def _since(self, ctx: _DocContext, at: int) -> tuple[str, str] | None:
         """"PDG de Y depuis juillet 2016": the first day and granularity of the term's start."""

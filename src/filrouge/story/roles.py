@@ -139,10 +139,14 @@ class TermBuilder:
         return tuple({lab for f in ev.facts if f["role"] == ev.role and f.get("role_surface")
                       for lab in self.dual_labels(f["role_surface"])})
 
-    def ends(self, ev: Event, role: str, started: set[str], dual: tuple[str, ...]) -> bool:
+    def ends(self, ev: Event, role: str, started: set[str], dual: tuple[str, ...],
+             alongside: set[str] = frozenset()) -> bool:  # type: ignore[assignment]
         r = ev.role
         if r:
             return r == role or role in dual
+        if alongside:
+            # "X laisse sa place à Y" the day other sources say X resigned as CEO: that post
+            return role in alongside
         if ev.type == "removal":
             return role in BOARD_ROLES
         if role in self.collective and role != "board member":
@@ -206,7 +210,7 @@ class TermBuilder:
                         cur.start_after = _iso(lo - timedelta(days=1))
                 cur.sources += srcs
                 terms.append(cur)
-            elif ev.type in EXITS and self.ends(ev, role, started, dual):
+            elif ev.type in EXITS and self.ends(ev, role, started, dual, _posts_alongside(ev, evs)):
                 if cur is None:
                     # an exit naming no post ends each post the person is said to hold; one known
                     # only from a combined title ("PDG") stays weak evidence
@@ -278,6 +282,22 @@ class TermBuilder:
                     term.seen_last, term.seen_until = _iso(lo), _iso(hi)
             if not term.interim and s["interim"]:
                 term.interim = all(x["interim"] for x in statements if not x["detail"].get("former"))
+
+
+def _posts_alongside(ev: Event, evs: list[Event]) -> set[str]:
+    """The posts that other exits of the same person, dated within the dates of this one
+    (which names none), name: one exit told with and without its post."""
+    if ev.role or not ev.date:
+        return set()
+    lo, hi = parse_day(ev.date), parse_day(ev.date_end) or parse_day(ev.date)
+    out = set()
+    for o in evs:
+        if o is ev or o.type not in EXITS or not o.role or not o.date:
+            continue
+        olo, ohi = parse_day(o.date), parse_day(o.date_end) or parse_day(o.date)
+        if lo and hi and olo and ohi and olo <= hi and lo <= ohi:
+            out.add(o.role)
+    return out
 
 
 # ---- one post, across people ------------------------------------------------------------
