@@ -232,7 +232,7 @@ class Extractor:
             si = si_start if si_start is not None else si_end or 0
             # when it was said: a date of the speech verb's clause ("a écrit le 20 novembre"),
             # else by the article's date (estimated, as any event the article reports)
-            when = self._date(ctx, verb[0], verb[1], []) if verb else self._pub(ctx)
+            when = self._date(ctx, verb[0], verb[1], []) if verb else {}
             if when.get("date_basis") != "text":
                 when = self._pub(ctx)
             yield Fact("quote", si, qs, qe, person=speaker.text, org=self._affiliation(speaker, verb or (si, 0), facts),

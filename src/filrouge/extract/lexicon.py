@@ -83,13 +83,13 @@ class Lexicon:
         self.exclusive_roles = tuple(tuple(p) for p in data.get("exclusive_roles", ()))
         self.former_re = re.compile(rf"(?<![\w-])(?:{alternation(data.get('former_markers', ()))})\s*(?:\w+\s+)?$")
         self.future_re = re.compile(rf"(?<![\w-])(?:{alternation(data.get('future_markers', ()))})\s*(?:\w+\s+)?$")
-        # "PDG de Y depuis 2017", "X, à la tête de l'entreprise depuis 2015" (no clause in between)
         remaining = data.get("remaining_verbs") or {}
         # between a name and its post: "X restera le président", "X a dirigé Y et était resté PDG"
         self.remain_res = {tense: re.compile(rf"(?:\s+|[^.;:!?«»]{{0,120}}\s+et\s+)(?:{alternation(remaining.get(tense, ()))})"
                                              r"\s+(?:le |la |l'|l’)?")
                            for tense in ("plan", "past") if remaining.get(tense)}
         self.until_re = re.compile(rf"(?<![\w-])(?:{alternation(data.get('until_markers', ()))})\s*")
+        # "PDG de Y depuis 2017", "X, à la tête de l'entreprise depuis 2015" (no clause in between)
         self.since_re = re.compile(rf"^(?:[^.;:!?()«»]{{0,50}}?(?<![\w-]))?(?:{alternation(data.get('since_markers', ()))})\s*")
         self.public_roles = frozenset(data.get("public_roles", ()))
         self.events: dict[str, EventWords] = {}

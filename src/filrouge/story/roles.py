@@ -22,6 +22,7 @@ are those whose term surely covers it; failing any, those whose term may cover i
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -140,7 +141,7 @@ class TermBuilder:
                       for lab in self.dual_labels(f["role_surface"])})
 
     def ends(self, ev: Event, role: str, started: set[str], dual: tuple[str, ...],
-             alongside: set[str] = frozenset()) -> bool:  # type: ignore[assignment]
+             alongside: Collection[str] = ()) -> bool:
         r = ev.role
         if r:
             return r == role or role in dual
