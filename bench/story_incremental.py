@@ -20,7 +20,6 @@ mentions and name votes an ingest would store, so the name resolver has real wor
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import random
 import subprocess
@@ -31,7 +30,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from filrouge.config import Settings
-from filrouge.models import CleanDocument, Entity, Fact, Paragraph, ParsedDocument, Sentence
+from _common import synthetic_article
+
+from filrouge.models import Entity, Fact, ParsedDocument
 from filrouge.store.repository import Store
 from filrouge.story import load_story
 from filrouge.story.materialized import MaterializedStory, count_parts, refresh
@@ -54,23 +55,14 @@ def family(i: int) -> str:
 def article(i: int, org: str, person: str, day: date, et: str) -> ParsedDocument:
     s1 = f"Le conseil d'administration de {org} a annoncé une décision concernant {person} (article {i})."
     s2 = f"{person}, directeur général de {org}, n'a pas commenté."
-    body = f"{org} : nouvelle étape {i}\n\n{s1} {s2}\n"
-    sents, pos = [], 0
-    for k, s in enumerate([body.split("\n")[0], s1, s2]):
-        a = body.index(s, pos)
-        sents.append(Sentence(k, a, a + len(s), s))
-        pos = a + len(s)
+    doc, sents = synthetic_article(i, day, f"{org} : nouvelle étape {i}", [s1, s2])
+    body = doc.body
     ents = []
     for k in (1, 2):
         s = sents[k]
         for name, label in ((org, "ORG"), (person, "PER")):
             a = body.index(name, s.start)
             ents.append(Entity(a, a + len(name), name, label))
-    h = hashlib.sha256(body.encode()).hexdigest()
-    doc = CleanDocument(origin=f"synthetic/{i}.txt", content_hash=h, title=body.split("\n")[0],
-                        published=day.isoformat(), published_basis="manifest", body=body, comments=(),
-                        removed=(), flags=(), language="fr", paragraphs=(Paragraph(0, len(body), "fr"),),
-                        url=f"https://news.example/{i}", source=f"outlet-{i % 50}")
     facts = (Fact(et, 1, sents[1].start, sents[1].end, person=person, org=org, role="CEO", date=day.isoformat(),
                   date_end=day.isoformat(), granularity="day", date_basis="text", date_text="lundi"),
              Fact("role", 2, sents[2].start, sents[2].end, person=person, org=org, role="CEO",

@@ -17,7 +17,6 @@ articles from the store, which any view has to do at least once):
 from __future__ import annotations
 
 import argparse
-import hashlib
 import random
 import sys
 import tempfile
@@ -26,7 +25,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from filrouge.config import Settings
-from filrouge.models import CleanDocument, Fact, Paragraph, ParsedDocument, Sentence
+from _common import synthetic_article
+
+from filrouge.models import Fact, ParsedDocument
 from filrouge.store.repository import Store
 from filrouge.story import load_story
 from filrouge.story.materialized import refresh
@@ -49,17 +50,7 @@ def synth(n: int, seed: int = 7) -> list[ParsedDocument]:
         s1 = f"Le conseil d'administration de {org} a annoncé une décision concernant {person} (article {i})."
         s2 = f"{person}, directeur général de {org}, n'a pas commenté."
         s3 = f"La société compte {rnd.randrange(100, 5000)} salariés selon la direction."
-        body = f"{org} : nouvelle étape {i}\n\n{s1} {s2} {s3}\n"
-        sents, pos = [], 0
-        for k, s in enumerate([body.split("\n")[0], s1, s2, s3]):
-            a = body.index(s, pos)
-            sents.append(Sentence(k, a, a + len(s), s))
-            pos = a + len(s)
-        h = hashlib.sha256(body.encode()).hexdigest()
-        doc = CleanDocument(origin=f"synthetic/{i}.txt", content_hash=h, title=body.split("\n")[0],
-                            published=day.isoformat(), published_basis="manifest", body=body, comments=(),
-                            removed=(), flags=(), language="fr", paragraphs=(Paragraph(0, len(body), "fr"),),
-                            url=f"https://news.example/{i}", source=f"outlet-{i % 50}")
+        doc, sents = synthetic_article(i, day, f"{org} : nouvelle étape {i}", [s1, s2, s3])
         facts = (Fact(et, 1, sents[1].start, sents[1].end, person=person, org=org, role="CEO", date=day.isoformat(),
                       date_end=day.isoformat(), granularity="day", date_basis="text", date_text="lundi"),
                  Fact("role", 2, sents[2].start, sents[2].end, person=person, org=org, role="CEO",
