@@ -383,6 +383,8 @@ class Store:
                       "c": story_counts.c.c + ins.excluded.c}))
         if any(v[2] < 0 for v in totals.values()):
             conn.execute(story_counts.delete().where(story_counts.c.c <= 0))
+        # the resolver is brought up to date around the names whose counts changed
+        dirty = dirty | {("vote" if k == "vote" else "count", n) for k, n, _lab in totals}
         if dirty:
             dins = pg_insert(story_dirty) if self.dialect == "postgresql" else sqlite_insert(story_dirty)
             items = [{"kind": k, "value": v} for k, v in sorted(dirty)]

@@ -148,7 +148,8 @@ story_counts = Table(
     Column("first", Integer, nullable=False),
 )
 # What changed since the story was last brought up to date: kind "doc" (an article whose facts
-# were written), "name" (a name of facts that were deleted), "all" (rebuild everything).
+# were written), "name" (a name of facts that were deleted), "count" (a text whose name counts
+# changed), "vote" (a name key whose votes changed), "all" (rebuild everything).
 story_dirty = Table(
     "story_dirty",
     metadata,
@@ -180,6 +181,60 @@ story_names = Table(
     Column("kind", String(1), primary_key=True),
     Column("raw", Text, primary_key=True),
     Column("resolved", Text, nullable=False),
+)
+
+# The name resolver kept in the store (story/resolved.py), rebuilt only around what changed.
+# The name each counted text stands for (name_of; NULL: no name).
+story_got = Table(
+    "story_got",
+    metadata,
+    Column("raw", Text, primary_key=True),
+    Column("got", Text),
+)
+Index("ix_story_got_got", story_got.c.got)
+# The keys by which names can depend on each other in the resolver: a name's own keys
+# (probe 0: its family name, organisation key, vote key...) and the keys of the names it
+# looks for (probe 1: the one-word first name a full name may answer for...).
+story_graph = Table(
+    "story_graph",
+    metadata,
+    Column("node", Text, primary_key=True),
+    Column("key", Text, primary_key=True),
+    Column("probe", Integer, primary_key=True),
+)
+Index("ix_story_graph_key", story_graph.c.key, story_graph.c.probe)
+# The resolver's answers: kind person|organisation|unit (a folded name) and pk|ok (a family
+# name or organisation key no entity lists as such) -> canonical name.
+story_map = Table(
+    "story_map",
+    metadata,
+    Column("kind", String(16), primary_key=True),
+    Column("key", Text, primary_key=True),
+    Column("canon", Text, nullable=False),
+)
+story_entities = Table(
+    "story_entities",
+    metadata,
+    Column("name", Text, primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("aliases", Text, nullable=False),
+    Column("part_of", Text),
+)
+# The answers each name written in a fact depends on ("person:<folded>", "pk:<family>"...),
+# and the entity nodes it resolves to: which facts a change of the resolver touches.
+story_lookup = Table(
+    "story_lookup",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("kind", String(1), primary_key=True),
+    Column("raw", Text, primary_key=True),
+)
+story_name_nodes = Table(
+    "story_name_nodes",
+    metadata,
+    Column("node", Text, primary_key=True),
+    Column("kind", String(1), primary_key=True),
+    Column("raw", Text, primary_key=True),
 )
 
 
@@ -235,11 +290,22 @@ def _v4(conn: Connection) -> None:
     conn.execute(text("INSERT INTO story_dirty (kind, value) VALUES ('all', '')"))
 
 
+def _v5(conn: Connection) -> None:
+    tables = [story_got, story_graph, story_map, story_entities, story_lookup, story_name_nodes]
+    metadata.create_all(conn, tables=tables)
+    for t in tables:
+        conn.execute(t.delete())
+    conn.execute(text("DELETE FROM story_dirty WHERE kind = 'all'"))
+    conn.execute(text("INSERT INTO story_dirty (kind, value) VALUES ('all', '')"))
+
+
 # (version, description, function). Append only: never edit a released migration.
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "documents, origins, sentences (full-text indexed), entities", _v1),
     (2, "facts (events, roles, numbers, quotes) extracted from sentences", _v2),
     (3, "name_votes (person or organisation evidence per article)", _v3),
     (4, "story_counts, story_dirty, story_parts, story_nodes, story_names (the story kept up to date)", _v4),
+    (5, "story_got, story_graph, story_map, story_entities, story_lookup, story_name_nodes "
+        "(the name resolver kept up to date)", _v5),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -64,6 +64,11 @@ def load_aliases(path: Path | None) -> dict[str, Any]:
     return data
 
 
+def family_particles(lex: Lexicon) -> list[str]:
+    """The particles a family name can begin with, written as one word ("mc", "van")."""
+    return sorted({re.sub(r"[\s']", "", p) for p in name_words(lex).particles} - {""}, key=len)
+
+
 class Resolver:
     """Maps any surface name to its entity's canonical name."""
 
@@ -135,7 +140,7 @@ class Resolver:
             for n in g:
                 if len(n.split()) > 1:
                     firsts[fold(n.split()[0])].add(k)
-        particles = sorted({re.sub(r"[\s']", "", p) for p in name_words(self.lex).particles} - {""}, key=len)
+        particles = family_particles(self.lex)
         for k in list(groups):
             g = groups[k]
             if not all(len(n.split()) == 1 for n in g):
@@ -273,27 +278,26 @@ class Resolver:
         ("X Entertainment", "X-KLM") has its own posts."""
         return self._cached("unit", name, self._unit) if name else None
 
+    def fallbacks(self) -> dict[tuple[str, str], str]:
+        """A name no entity lists is the first entity of its family name ("pk") or of its
+        organisation key ("ok"), in the order entities were made."""
+        fb: dict[tuple[str, str], str] | None = self.__dict__.get("_fallbacks")
+        if fb is None:
+            fb = self.__dict__["_fallbacks"] = {}
+            for rec in self.entities.values():
+                if rec.kind == "person":
+                    fb.setdefault(("pk", person_key(rec.name)), rec.name)
+                else:
+                    fb.setdefault(("ok", org_key(rec.name, self.lex)), rec.part_of or rec.name)
+        return fb
+
     def _person(self, name: str) -> str | None:
         n = clean_name(name, self.lex)
-        hit = self._map.get(("person", fold(n)))
-        if hit:
-            return hit
-        k = person_key(n)
-        for rec in self.entities.values():
-            if rec.kind == "person" and person_key(rec.name) == k:
-                return rec.name
-        return n
+        return self._map.get(("person", fold(n))) or self.fallbacks().get(("pk", person_key(n))) or n
 
     def _org(self, name: str) -> str | None:
         n = clean_name(name, self.lex)
-        hit = self._map.get(("organisation", fold(n)))
-        if hit:
-            return hit
-        k = org_key(n, self.lex)
-        for rec in self.entities.values():
-            if rec.kind == "organisation" and org_key(rec.name, self.lex) == k:
-                return rec.part_of or rec.name
-        return n
+        return self._map.get(("organisation", fold(n))) or self.fallbacks().get(("ok", org_key(n, self.lex))) or n
 
     def _unit(self, name: str) -> str | None:
         n = clean_name(name, self.lex)

@@ -37,10 +37,11 @@ from sqlalchemy import Connection, delete, func, insert, select
 from ..extract.lexicon import Lexicon, load_lexicon
 from ..store.links import merge_overlapping
 from ..store.repository import Store, fact_rows
-from ..store.schema import (documents, facts, meta, sentences, story_counts, story_dirty, story_names, story_nodes,
-                            story_parts)
+from ..store.schema import (documents, facts, meta, sentences, story_counts, story_dirty, story_got, story_graph,
+                            story_lookup, story_name_nodes, story_names, story_nodes, story_parts)
 from .build import PERSON_EVENTS, Story, entity_listing
-from .entities import EntityRecord, Resolver
+from . import resolved
+from .resolved import StoredResolver
 from .roles import Interval, holders
 
 NOBODY = "-"
@@ -54,7 +55,7 @@ def fingerprint() -> str:
     h = hashlib.sha256()
     for name in sorted(p.name for p in resources.files("filrouge.data.extract").iterdir() if p.name.endswith(".yaml")):
         h.update(resources.files("filrouge.data.extract").joinpath(name).read_bytes())
-    for mod in ("build.py", "roles.py", "entities.py", "materialized.py"):
+    for mod in ("build.py", "roles.py", "entities.py", "resolved.py", "materialized.py", "../extract/mentions.py"):
         h.update((Path(__file__).parent / mod).read_bytes())
     return h.hexdigest()[:16]
 
@@ -79,6 +80,11 @@ class Names:
         v = self.get(kind, raw)
         return [f"p:{v}"] if kind == "p" else [f"o:{v[0]}", f"u:{v[1]}"]
 
+    def prefetch(self, fs: Iterable[dict[str, Any]]) -> None:
+        """Read at once what a stored resolver needs to resolve these facts' names."""
+        if isinstance(self.resolver, StoredResolver):
+            self.resolver.prefetch({n for f in fs for n in _raw_names(f)} - self._memo.keys())
+
 
 def _raw_names(f: dict[str, Any]) -> list[tuple[str, str]]:
     out = []
@@ -100,31 +106,6 @@ def fact_nodes(f: dict[str, Any], names: Names) -> set[str]:
             f["type"] not in _KEYED_BY_PERSON and not f["org"]):
         nodes.add(NOBODY)  # grouped with the other facts of their kind that name no one
     return nodes
-
-
-# ---- the resolver, from the counts the store keeps ----------------------------------------
-def build_resolver(conn: Connection, lex: Lexicon) -> Resolver:
-    rows = conn.execute(select(story_counts.c.kind, story_counts.c.name, story_counts.c.label, story_counts.c.n,
-                               story_counts.c.m).order_by(story_counts.c.first, story_counts.c.kind,
-                                                          story_counts.c.name, story_counts.c.label)).all()
-    mentions = [(n, lab, int(c)) for k, n, lab, c, _m in rows if k == "mention"]
-    fact_names = [(n, lab, int(c)) for k, n, lab, c, _m in rows if k == "fact"]
-    prior = {n: (float(p), float(o)) for k, n, _lab, p, o in rows if k == "vote"}
-    return Resolver(mentions, fact_names, None, lex, prior=prior)
-
-
-def _resolver_state(r: Resolver) -> str:
-    return json.dumps({"entities": [[e.name, e.kind, dict(e.aliases), e.part_of] for e in r.entities.values()],
-                       "map": [[k[0], k[1], v] for k, v in r._map.items()]}, ensure_ascii=False)
-
-
-def _resolver_from(state: str, lex: Lexicon) -> Resolver:
-    data = json.loads(state)
-    r = Resolver.__new__(Resolver)
-    r.lex = lex
-    r.entities = {n: EntityRecord(n, kind, Counter(al), part_of) for n, kind, al, part_of in data["entities"]}
-    r._map = {(a, b): v for a, b, v in data["map"]}
-    return r
 
 
 # ---- reading facts ------------------------------------------------------------------------
@@ -271,14 +252,26 @@ def refresh(store: Store, lex: Lexicon | None = None) -> dict[str, int]:
         full = ("all", "") in dirty or _meta(conn, "story_fingerprint") != fp
         if not dirty and not full:
             return {"parts": 0, "facts": 0}
-        resolver = build_resolver(conn, lex)
-        names = Names(resolver)
-        old_names = {(k, r): json.loads(v) for k, r, v in conn.execute(select(story_names))}
         if full:
+            for t in (story_got, story_graph):
+                conn.execute(delete(t))
+            resolved.add_names(conn, conn.scalars(select(story_counts.c.name).where(story_counts.c.kind != "vote")), lex)
+            resolver: Any = resolved.resolver_of(conn, None, lex)
+            resolved.save(conn, None, resolver)
+            names = Names(resolver)
             got = _facts(conn, None)
             old_parts: set[str] = set(conn.scalars(select(story_parts.c.part)))
+            old_names: dict[tuple[str, str], Any] = {}
         else:
-            got, old_parts = _touched(conn, dirty, names, old_names)
+            # the resolver, around the names whose counts changed
+            counted = [v for k, v in dirty if k == "count"]
+            resolved.add_names(conn, counted, lex)
+            around = resolved.closure(conn, resolved.nodes_of(conn, counted, [v for k, v in dirty if k == "vote"]))
+            changed = resolved.save(conn, around, resolved.resolver_of(conn, around, lex)) if around else set()
+            resolver = resolved.StoredResolver(lex, conn=conn)
+            names = Names(resolver)
+            got, old_parts, old_names = _touched(conn, dirty, names, changed)
+        names.prefetch(got)
         items = [(f, fact_nodes(f, names)) for f in got]
         groups = _components(items)
         gen = int(_meta(conn, "story_gen") or 0) + 1
@@ -298,20 +291,8 @@ def refresh(store: Store, lex: Lexicon | None = None) -> dict[str, int]:
         rows = [{"node": n, "part": p} for n, p in sorted(seen.items())]
         for chunk in _chunks(range(len(rows))):
             conn.execute(insert(story_nodes), [rows[i] for i in chunk])
-        # the names as now resolved
-        now = {(k, raw): names.get(k, raw) for f, _n in items for k, raw in _raw_names(f)}
-        now.update({key: names.get(*key) for key in old_names})
-        changed = [{"kind": k, "raw": r, "resolved": json.dumps(v, ensure_ascii=False)} for (k, r), v in sorted(now.items())
-                   if old_names.get((k, r), object()) != v]
-        if full:
-            conn.execute(delete(story_names))
-            changed = [{"kind": k, "raw": r, "resolved": json.dumps(v, ensure_ascii=False)}
-                       for (k, r), v in sorted(now.items())]
-        else:
-            for row in changed:
-                conn.execute(delete(story_names).where((story_names.c.kind == row["kind"]) & (story_names.c.raw == row["raw"])))
-        for chunk in _chunks(range(len(changed))):
-            conn.execute(insert(story_names), [changed[i] for i in chunk])
+        _save_names(conn, {(k, raw): names.get(k, raw) for f, _n in items for k, raw in _raw_names(f)},
+                    old_names, lex, full)
         if full:
             conn.execute(delete(story_dirty))
         else:
@@ -321,40 +302,78 @@ def refresh(store: Store, lex: Lexicon | None = None) -> dict[str, int]:
             for kind, values in by_kind.items():
                 for chunk in _chunks(values):
                     conn.execute(delete(story_dirty).where((story_dirty.c.kind == kind) & story_dirty.c.value.in_(chunk)))
-        _set_meta(conn, "story_resolver", _resolver_state(resolver))
         _set_meta(conn, "story_gen", str(gen))
         _set_meta(conn, "story_fingerprint", fp)
         return {"parts": len(groups), "facts": len(got)}
 
 
-def _touched(conn: Connection, dirty: list[Any], names: Names, old_names: dict[tuple[str, str], Any]
-             ) -> tuple[list[dict[str, Any]], set[str]]:
-    """The facts of every part that what changed touches, and the stored parts they come from."""
-    def old_nodes(kind: str, raw: str) -> list[str]:
-        v = old_names.get((kind, raw))
-        if v is None:
-            return []
-        return [f"p:{v}"] if kind == "p" else [f"o:{v[0]}", f"u:{v[1]}"]
+def _old_names(conn: Connection, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Any]:
+    """How these (kind, name) were resolved when the parts were last computed."""
+    out: dict[tuple[str, str], Any] = {}
+    by_kind: dict[str, list[str]] = defaultdict(list)
+    for kind, raw in keys:
+        by_kind[kind].append(raw)
+    for kind, raws in by_kind.items():
+        for chunk in _chunks(set(raws)):
+            for raw, v in conn.execute(select(story_names.c.raw, story_names.c.resolved)
+                                       .where(story_names.c.kind == kind, story_names.c.raw.in_(chunk))):
+                out[(kind, raw)] = json.loads(v)
+    return out
 
+
+def _nodes_of(kind: str, v: Any) -> list[str]:
+    return [f"p:{v}"] if kind == "p" else [f"o:{v[0]}", f"u:{v[1]}"]
+
+
+def _save_names(conn: Connection, now: dict[tuple[str, str], Any], old: dict[tuple[str, str], Any],
+                lex: Lexicon, full: bool) -> None:
+    """Keep how the names of the recomputed facts are now resolved, the entity nodes each
+    resolves to, and the resolver's answers each depends on."""
+    if full:
+        for t in (story_names, story_name_nodes, story_lookup):
+            conn.execute(delete(t))
+        old = {}
+    else:
+        old = {**_old_names(conn, now.keys() - old.keys()), **old}
+    changed = sorted(k for k, v in now.items() if old.get(k, object()) != v)
+    for kind, raw in changed:
+        if (kind, raw) in old:
+            conn.execute(delete(story_names).where((story_names.c.kind == kind) & (story_names.c.raw == raw)))
+            conn.execute(delete(story_name_nodes).where((story_name_nodes.c.kind == kind)
+                                                        & (story_name_nodes.c.raw == raw)))
+    rows = [{"kind": k, "raw": r, "resolved": json.dumps(now[(k, r)], ensure_ascii=False)} for k, r in changed]
+    nodes = [{"node": n, "kind": k, "raw": r} for k, r in changed for n in sorted(set(_nodes_of(k, now[(k, r)])))]
+    lookups = sorted({(f"{a}:{b}", k, r) for k, r in changed if (k, r) not in old
+                      for a, b in resolved.lookup_keys(k, r, lex)})
+    for table, items in ((story_names, rows), (story_name_nodes, nodes),
+                         (story_lookup, [{"key": a, "kind": k, "raw": r} for a, k, r in lookups])):
+        for chunk in _chunks(range(len(items))):
+            conn.execute(insert(table), [items[i] for i in chunk])
+
+
+def _touched(conn: Connection, dirty: list[Any], names: Names, changed: set[tuple[str, str]]
+             ) -> tuple[list[dict[str, Any]], set[str], dict[tuple[str, str], Any]]:
+    """The facts of every part that what changed touches, the stored parts they come from,
+    and how the names whose answers changed were resolved before."""
     seeds: set[str] = set()
     docs = [v for k, v in dirty if k == "doc"]
     for chunk in _chunks(docs):
-        for f in _facts(conn, facts.c.doc_id.in_(chunk)):
+        fs = _facts(conn, facts.c.doc_id.in_(chunk))
+        names.prefetch(fs)
+        for f in fs:
             seeds |= fact_nodes(f, names)
-    for k, raw in dirty:
-        if k == "name":
-            for kind in ("p", "o"):
-                seeds.update(old_nodes(kind, raw))
-                seeds.update(names.nodes(kind, raw))
-    # names the resolver now reads differently: their old and new entities
-    for (kind, raw), v in old_names.items():
-        if names.get(kind, raw) != v:
-            seeds.update(old_nodes(kind, raw))
-            seeds.update(names.nodes(kind, raw))
-    # raw names per entity, as now resolved
-    raws: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    for kind, raw in old_names:
+    # names whose facts were deleted, and names the resolver now reads differently: their
+    # old and new entities
+    again = {(kind, v) for k, v in dirty if k == "name" for kind in ("p", "o")}
+    for chunk in _chunks({f"{a}:{b}" for a, b in changed}):
+        again |= set(conn.execute(select(story_lookup.c.kind, story_lookup.c.raw).where(story_lookup.c.key.in_(chunk))))
+    old_names = _old_names(conn, again)
+    raws: dict[str, set[tuple[str, str]]] = defaultdict(set)  # raw names per entity, as now resolved
+    for kind, raw in sorted(again):
+        if (kind, raw) in old_names:
+            seeds.update(_nodes_of(kind, old_names[(kind, raw)]))
         for n in names.nodes(kind, raw):
+            seeds.add(n)
             raws[n].add((kind, raw))
     parts: set[str] = set()
     nodes: set[str] = set()
@@ -371,9 +390,13 @@ def _touched(conn: Connection, dirty: list[Any], names: Names, old_names: dict[t
         for chunk in _chunks(new_parts):
             more |= set(conn.scalars(select(story_nodes.c.node).where(story_nodes.c.part.in_(chunk))))
         nodes |= more
-        persons = {raw for n in more for k, raw in raws.get(n, ()) if k == "p"}
-        orgs = {raw for n in more for k, raw in raws.get(n, ()) if k == "o"}
-        # names written in the changed articles' facts, not yet in the snapshot
+        written = {(k, raw) for n in more for k, raw in raws.get(n, ())}
+        for chunk in _chunks(more):
+            written |= set(conn.execute(select(story_name_nodes.c.kind, story_name_nodes.c.raw)
+                                        .where(story_name_nodes.c.node.in_(chunk))))
+        persons = {raw for k, raw in written if k == "p"}
+        orgs = {raw for k, raw in written if k == "o"}
+        # names written in the changed articles' facts, not yet stored
         persons |= {n[2:] for n in more if n.startswith("p:")}
         orgs |= {n[2:] for n in more if n.startswith(("o:", "u:"))}
         fetched: list[dict[str, Any]] = []
@@ -387,13 +410,15 @@ def _touched(conn: Connection, dirty: list[Any], names: Names, old_names: dict[t
             fetched += _facts(conn, facts.c.doc_id.in_(chunk))
         docs = []
         todo = set()
+        fetched = [f for f in fetched if f["id"] not in got]
+        names.prefetch(fetched)
         for f in fetched:
             if f["id"] in got:
                 continue
             got[f["id"]] = f
             todo |= fact_nodes(f, names) - nodes
     ordered = sorted(got.values(), key=lambda f: (f["seq"], f["id"]))
-    return ordered, parts
+    return ordered, parts, old_names
 
 
 # ---- reading the stored story -------------------------------------------------------------
@@ -408,7 +433,7 @@ class MaterializedStory:
         self._parts: dict[str, tuple[int, dict[str, Any]]] = {}
         self._gens: dict[str, int] = {}
         self._all = False
-        self.resolver: Resolver
+        self.resolver: StoredResolver
         self.sync()
 
     def sync(self) -> None:
@@ -418,9 +443,8 @@ class MaterializedStory:
             gen = _meta(conn, "story_gen")
             if gen == self._gen:
                 return
-            state = _meta(conn, "story_resolver")
             self._gens = dict(conn.execute(select(story_parts.c.part, story_parts.c.gen)).all())
-        self.resolver = _resolver_from(state or '{"entities": [], "map": []}', self.lex)
+        self.resolver = StoredResolver(self.lex, store=self.store)
         self._parts = {p: v for p, v in self._parts.items() if self._gens.get(p) == v[0]}
         self._all = False
         self._gen = gen
@@ -510,7 +534,9 @@ class MaterializedStory:
     def facts(self) -> list[dict[str, Any]]:
         """Every fact with its names resolved (built on demand: the export and ``filrouge facts``)."""
         if self._facts is None:
-            self._facts = Story(self.store.facts(), self.resolver, self.lex).facts
+            fs = self.store.facts()
+            self.resolver.prefetch({n for f in fs for n in _raw_names(f)})
+            self._facts = Story(fs, self.resolver, self.lex).facts
         return self._facts
 
 
