@@ -157,15 +157,28 @@ story_dirty = Table(
     Column("value", Text, primary_key=True),
 )
 # One part of the story per connected set of people and organisations that facts link: its
-# events, role intervals and conflicts (JSON), and the entity nodes ("p:Name", "o:Name",
-# "u:Unit", "-" for facts naming nobody) that belong to it.
+# role intervals (``data``, JSON), the same without their sources (``bars``: what the role
+# chart draws), its conflicts, and the entity nodes ("p:Name", "o:Name", "u:Unit", "-" for
+# facts naming nobody) that belong to it (``story_nodes``). Its events are rows of
+# ``story_events``, with the key that orders them among every part's (``sort``).
 story_parts = Table(
     "story_parts",
     metadata,
     Column("part", Text, primary_key=True),
     Column("gen", Integer, nullable=False),
     Column("data", Text, nullable=False),
+    Column("bars", Text, nullable=False, server_default="[]"),
+    Column("conflicts", Text, nullable=False, server_default="[]"),
 )
+story_events = Table(
+    "story_events",
+    metadata,
+    Column("part", Text, primary_key=True),
+    Column("idx", Integer, primary_key=True),
+    Column("sort", Text().with_variant(Text(collation="C"), "postgresql"), nullable=False),
+    Column("data", Text, nullable=False),
+)
+Index("ix_story_events_sort", story_events.c.sort)
 story_nodes = Table(
     "story_nodes",
     metadata,
@@ -292,8 +305,10 @@ def _v4(conn: Connection) -> None:
 
 def _v5(conn: Connection) -> None:
     tables = [story_got, story_graph, story_map, story_entities, story_lookup, story_name_nodes]
-    metadata.create_all(conn, tables=tables)
-    for t in tables:
+    # the parts take new columns and lose their events to a table: made again, as every part is
+    conn.execute(text("DROP TABLE IF EXISTS story_parts"))
+    metadata.create_all(conn, tables=[*tables, story_parts, story_events])
+    for t in [*tables, story_nodes, story_events]:
         conn.execute(t.delete())
     conn.execute(text("DELETE FROM story_dirty WHERE kind = 'all'"))
     conn.execute(text("INSERT INTO story_dirty (kind, value) VALUES ('all', '')"))
@@ -306,6 +321,6 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (3, "name_votes (person or organisation evidence per article)", _v3),
     (4, "story_counts, story_dirty, story_parts, story_nodes, story_names (the story kept up to date)", _v4),
     (5, "story_got, story_graph, story_map, story_entities, story_lookup, story_name_nodes "
-        "(the name resolver kept up to date)", _v5),
+        "(the name resolver kept up to date), story_events (the timeline in order)", _v5),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -22,6 +22,7 @@ article changes the answer at once. Rules (all general):
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -280,11 +281,12 @@ def _place_yearless(facts: list[dict[str, Any]], reach: int = 21) -> None:
             f["detail"] = dict(f["detail"], year_from="other sources")
 
 
-def entity_listing(resolver: Resolver, intervals: list[Interval]) -> list[dict[str, Any]]:
-    """People and organisations with their aliases, and the roles their intervals give."""
+def entity_listing(resolver: Any, terms: Iterable[tuple[str, str, str, bool]]) -> list[dict[str, Any]]:
+    """People and organisations with their aliases, and the roles their terms (name, role,
+    organisation, interim) give."""
     roles: dict[str, set[str]] = defaultdict(set)
-    for i in intervals:
-        roles[i.name].add(f"{i.role} ({i.org}{', interim' if i.interim else ''})")
+    for name, role, org, interim in terms:
+        roles[name].add(f"{role} ({org}{', interim' if interim else ''})")
     out = []
     for rec in resolver.listing():
         j = rec.to_json()
@@ -671,4 +673,4 @@ class Story:
 
     # ---- people --------------------------------------------------------------------
     def entities(self) -> list[dict[str, Any]]:
-        return entity_listing(self.resolver, self.intervals)
+        return entity_listing(self.resolver, [(i.name, i.role, i.org, i.interim) for i in self.intervals])

@@ -7,14 +7,16 @@ person, conflicts by organisation or person), so the story of the store is the u
 the stories of its *parts*: the connected sets of entities that facts link (facts naming
 nobody, and number facts with no organisation, share the part ``-``). Each part's events,
 role intervals and conflicts are stored as JSON (``story_parts``) with the entities it
-holds (``story_nodes``), and sort keys that give the order of a full build.
+holds (``story_nodes``), and sort keys that give the order of a full build; its events are
+rows of ``story_events`` (indexed in timeline order), its role bars are kept without their
+sources too (what the chart draws).
 
 Writing facts (``Store.write_batch``, ``Store.replace_facts``) records what changed
 (``story_dirty``) and keeps the name counts the resolver reads (``story_counts``) in the
 same transaction. :func:`refresh`, run by the story commands and the app before they read,
-rebuilds the resolver from those counts, then recomputes the parts that hold a changed
-article's entities or a name whose resolution changed (with every part they now join), and
-leaves the others as they are. A new extraction vocabulary or story code (fingerprint),
+rebuilds the resolver around the names whose counts changed (:mod:`.resolved`), then
+recomputes the parts that hold a changed article's entities or a name whose resolution
+changed (with every part they now join), and leaves the others as they are. A new extraction vocabulary or story code (fingerprint),
 ``filrouge extract`` and a new store rebuild every part. With an alias file the story is
 built in full from the facts instead (:func:`filrouge.story.load_story`).
 """
@@ -38,7 +40,7 @@ from ..extract.lexicon import Lexicon, load_lexicon
 from ..store.links import merge_overlapping
 from ..store.repository import Store, fact_rows
 from ..store.schema import (documents, facts, meta, sentences, story_counts, story_dirty, story_got, story_graph,
-                            story_lookup, story_name_nodes, story_names, story_nodes, story_parts)
+                            story_events, story_lookup, story_name_nodes, story_names, story_nodes, story_parts)
 from .build import PERSON_EVENTS, Story, entity_listing
 from . import resolved
 from .resolved import StoredResolver
@@ -178,14 +180,14 @@ def _part_data(story: Story) -> dict[str, Any]:
 # is then mostly reading its sources once).
 def _source_lists(data: dict[str, Any]) -> Iterable[tuple[Any, Any]]:
     """(container, key) of every list of sources in a part's data."""
-    for ev in data["events"]:
+    for ev in data.get("events", ()):
         yield ev["json"], "sources"
         cd = ev["json"].get("conflicting_dates") or {}
         for d in cd:
             yield cd, d
     for iv in data["intervals"]:
         yield iv["iv"], "sources"
-    for c in data["conflicts"]:
+    for c in data.get("conflicts", ()):
         for v in c["item"]["values"]:
             yield v, "sources"
 
@@ -277,11 +279,10 @@ def refresh(store: Store, lex: Lexicon | None = None) -> dict[str, int]:
         gen = int(_meta(conn, "story_gen") or 0) + 1
         # out with the old parts, in with the new
         for chunk in _chunks(old_parts):
-            conn.execute(delete(story_parts).where(story_parts.c.part.in_(chunk)))
-            conn.execute(delete(story_nodes).where(story_nodes.c.part.in_(chunk)))
+            for t in (story_parts, story_nodes, story_events):
+                conn.execute(delete(t).where(t.c.part.in_(chunk)))
         for part, fs in groups.items():
-            data = _part_data(Story(fs, resolver, lex))
-            conn.execute(insert(story_parts).values(part=part, gen=gen, data=json.dumps(_pack(data), ensure_ascii=False)))
+            _write_part(conn, part, gen, _part_data(Story(fs, resolver, lex)))
         # every node of a fact belongs to that fact's group
         seen: dict[str, str] = {}
         for part, fs in groups.items():
@@ -305,6 +306,33 @@ def refresh(store: Store, lex: Lexicon | None = None) -> dict[str, int]:
         _set_meta(conn, "story_gen", str(gen))
         _set_meta(conn, "story_fingerprint", fp)
         return {"parts": len(groups), "facts": len(got)}
+
+
+def sort_key(key: list[Any]) -> str:
+    """An event's key as text that sorts the same (the timeline's order, kept in an index)."""
+    undated, day, kind, (seq, fid), i = key
+    return "\x01".join((str(int(undated)), day, kind, f"{seq:015d}", f"{fid:015d}", f"{i:09d}"))
+
+
+def bar(iv: dict[str, Any]) -> dict[str, Any]:
+    """A role interval as the chart draws it: its sources counted, not sent."""
+    out = Interval(**{**iv, "sources": []}).to_json()
+    if iv["sources"]:
+        out["sources_total"] = len(iv["sources"])
+    return out
+
+
+def _write_part(conn: Connection, part: str, gen: int, data: dict[str, Any]) -> None:
+    events = data.pop("events")
+    conflicts = data.pop("conflicts")
+    bars = [{"key": i["key"], "bar": bar(i["iv"])} for i in data["intervals"]]
+    conn.execute(insert(story_parts).values(part=part, gen=gen, data=json.dumps(_pack(data), ensure_ascii=False),
+                                            bars=json.dumps(bars, ensure_ascii=False),
+                                            conflicts=json.dumps(conflicts, ensure_ascii=False)))
+    rows = [{"part": part, "idx": i, "sort": sort_key(ev["key"]), "data": json.dumps(ev, ensure_ascii=False)}
+            for i, ev in enumerate(events)]
+    for chunk in _chunks(range(len(rows))):
+        conn.execute(insert(story_events), [rows[i] for i in chunk])
 
 
 def _old_names(conn: Connection, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Any]:
@@ -422,6 +450,12 @@ def _touched(conn: Connection, dirty: list[Any], names: Names, changed: set[tupl
 
 
 # ---- reading the stored story -------------------------------------------------------------
+def _interval_order(item: dict[str, Any]) -> str:
+    """An interval's key [org, role, start, name, i] as text that sorts the same, faster."""
+    *words, i = item["key"]
+    return "\x01".join(words) + f"\x01{i:09d}"
+
+
 class MaterializedStory:
     """The stored story, read part by part: the queries of :class:`~.build.Story`."""
 
@@ -430,9 +464,8 @@ class MaterializedStory:
         self.lex = lex or load_lexicon("fr")
         self.collective = self.lex.collective_roles
         self._gen: str | None = None
-        self._parts: dict[str, tuple[int, dict[str, Any]]] = {}
+        self._parts: dict[str, dict[str, tuple[int | None, Any]]] = {}  # what -> part -> (gen, value)
         self._gens: dict[str, int] = {}
-        self._all = False
         self.resolver: StoredResolver
         self.sync()
 
@@ -445,27 +478,41 @@ class MaterializedStory:
                 return
             self._gens = dict(conn.execute(select(story_parts.c.part, story_parts.c.gen)).all())
         self.resolver = StoredResolver(self.lex, store=self.store)
-        self._parts = {p: v for p, v in self._parts.items() if self._gens.get(p) == v[0]}
-        self._all = False
+        self._parts = {w: {p: v for p, v in c.items() if self._gens.get(p) == v[0]} for w, c in self._parts.items()}
         self._gen = gen
         self._facts: list[dict[str, Any]] | None = None
+        self._bars: list[dict[str, Any]] | None = None
 
-    def _load(self, parts: Iterable[str]) -> list[dict[str, Any]]:
-        want = [p for p in parts if p not in self._parts]
+    def _load(self, parts: Iterable[str], what: str = "data") -> list[Any]:
+        """The parts' intervals ("data"), bars, conflicts or events, read once per generation."""
+        parts = list(parts)
+        cache = self._parts.setdefault(what, {})
+        want = [p for p in parts if p not in cache]
         if want:
             with self.store._read("reading the story") as conn:
-                for chunk in _chunks(want):
-                    for p, gen, data in conn.execute(select(story_parts.c.part, story_parts.c.gen, story_parts.c.data)
-                                                     .where(story_parts.c.part.in_(chunk))):
-                        self._parts[p] = (gen, _unpack(json.loads(data)))
-        return [self._parts[p][1] for p in parts if p in self._parts]
+                if what == "events":
+                    got: dict[str, list[Any]] = {p: [] for p in want}
+                    for chunk in _chunks(want):
+                        for p, data in conn.execute(select(story_events.c.part, story_events.c.data)
+                                                    .where(story_events.c.part.in_(chunk))):
+                            got[p].append(json.loads(data))
+                    for p, evs in got.items():
+                        cache[p] = (self._gens.get(p), evs)
+                else:
+                    col = story_parts.c[what]
+                    query = select(story_parts.c.part, story_parts.c.gen, col)
+                    rows = conn.execute(query).all() if len(want) == len(self._gens) else [
+                        r for chunk in _chunks(want) for r in conn.execute(query.where(story_parts.c.part.in_(chunk)))]
+                    for p, gen, data in rows:
+                        cache[p] = (gen, _unpack(json.loads(data)) if what == "data" else json.loads(data))
+        return [cache[p][1] for p in parts if p in cache]
 
-    def _of(self, nodes: list[str] | None) -> list[dict[str, Any]]:
+    def _of(self, nodes: list[str] | None, what: str = "data") -> list[Any]:
         if nodes is None:
-            return self._load(sorted(self._gens))
+            return self._load(sorted(self._gens), what)
         with self.store._read("reading the story") as conn:
             parts = set(conn.scalars(select(story_nodes.c.part).where(story_nodes.c.node.in_(nodes))))
-        return self._load(sorted(parts))
+        return self._load(sorted(parts), what)
 
     # ---- the queries of Story ------------------------------------------------------------
     def timeline(self, org: str | None = None, person: str | None = None, start: date | None = None,
@@ -475,7 +522,7 @@ class MaterializedStory:
         po = self.resolver.org(org) if org else None
         pp = self.resolver.person(person) if person else None
         nodes = [f"o:{po}"] if po else [f"p:{pp}"] if pp else None
-        evs = sorted((e for d in self._of(nodes) for e in d["events"]), key=lambda e: e["key"])
+        evs = sorted((e for evs in self._of(nodes, "events") for e in evs), key=lambda e: e["key"])
         if not (po or pp or types or start or end):
             return [dict(ev["json"]) for ev in evs]
         out = []
@@ -498,13 +545,13 @@ class MaterializedStory:
 
     def first_events(self, n: int) -> tuple[list[dict[str, Any]], int]:
         """The first ``n`` events of the timeline (no filter), and how many there are."""
-        import heapq
-
-        evs = [e for d in self._of(None) for e in d["events"]]
-        return [dict(ev["json"]) for ev in heapq.nsmallest(n, evs, key=lambda e: e["key"])], len(evs)
+        with self.store._read("reading the story") as conn:
+            total = conn.execute(select(func.count()).select_from(story_events)).scalar_one()
+            rows = conn.scalars(select(story_events.c.data).order_by(story_events.c.sort).limit(n)).all()
+        return [json.loads(r)["json"] for r in rows], int(total)
 
     def _intervals(self, nodes: list[str] | None) -> list[Interval]:
-        items = sorted((i for d in self._of(nodes) for i in d["intervals"]), key=lambda i: i["key"])
+        items = sorted((i for d in self._of(nodes) for i in d["intervals"]), key=_interval_order)
         return [Interval(**{**i["iv"], "sources": list(i["iv"]["sources"])}) for i in items]
 
     @property
@@ -523,12 +570,19 @@ class MaterializedStory:
         ivs = self.roles(org, role)
         return holders(ivs, at, bool(ivs) and ivs[0].role in self.lex.single_holder)
 
+    def bars(self) -> list[dict[str, Any]]:
+        """Every role interval as the chart draws it (``Interval.to_json`` with its sources
+        counted in ``sources_total``, not listed), in the order of :attr:`intervals`."""
+        if self._bars is None:
+            self._bars = sorted((b for bs in self._of(None, "bars") for b in bs), key=_interval_order)
+        return [dict(b["bar"]) for b in self._bars]
+
     def conflicts(self) -> list[dict[str, Any]]:
-        items = sorted((c for d in self._of(None) for c in d["conflicts"]), key=lambda c: c["key"])
+        items = sorted((c for cs in self._of(None, "conflicts") for c in cs), key=lambda c: c["key"])
         return [dict(c["item"]) for c in items]
 
     def entities(self) -> list[dict[str, Any]]:
-        return entity_listing(self.resolver, self.intervals)
+        return entity_listing(self.resolver, [(b["name"], b["role"], b["org"], b["interim"]) for b in self.bars()])
 
     @property
     def facts(self) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ build their DOM from this data with text nodes only, which is what keeps article
 from __future__ import annotations
 
 import calendar
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
@@ -65,6 +66,7 @@ def _add_months(d: date, n: int) -> date:
     return date(d.year + m // 12, m % 12 + 1, 1)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # (a large story's bars share their days)
 def period(value: str | None, granularity: str | None = None) -> tuple[str | None, str | None]:
     """First and last day (ISO) a date with this granularity may be."""
     first = _first_day(value)
@@ -94,6 +96,7 @@ def day_label(d: date) -> str:
     return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def date_label(value: str | None, granularity: str | None = None, end: str | None = None) -> str:
     """Words for a date as precise as it is known: "12 March 2024", "May 2018", "2021", "1980s"."""
     first = _first_day(value)
@@ -237,7 +240,8 @@ def lanes(intervals: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The role chart: one lane per organisation and role, its bars in start order."""
     by: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for i, iv in enumerate(intervals):
-        by[(iv["org"], iv["role"])].append(dict(iv, id=i))
+        iv["id"] = i
+        by[(iv["org"], iv["role"])].append(iv)
     out = []
     for (org, role), bars in sorted(by.items()):
         bars.sort(key=lambda b: b.get("start_hi") or b.get("start_lo") or b["start"] or b["start_by"]
@@ -258,7 +262,10 @@ def story_payload(store: Store, story: Story, *, articles: bool = True, bodies: 
     for n, ev in enumerate(evs):
         ev["id"] = n
         event_dates(ev)
-    intervals = [interval_bounds(iv.to_json()) for iv in story.intervals]
+    if bar_sources == 0 and hasattr(story, "bars"):  # the stored story keeps its bars without sources
+        intervals = [interval_bounds(b) for b in story.bars()]
+    else:
+        intervals = [interval_bounds(iv.to_json()) for iv in story.intervals]
     if bar_sources is not None:
         for iv in intervals:
             if len(iv["sources"]) > bar_sources:
