@@ -149,10 +149,12 @@ def main() -> int:
         print(f"app: GET /api/story again                              {t_story2:7.2f} s  = {t_story2 / t_full:.3f}")
 
         # one new article about a new person at an existing organisation
-        newbie = f"Zoé {family(999_999)}"
-        doc = article(args.articles + 1, org, newbie, date(2024, 5, 2), "appointment")
+        # (a new one at each run: a kept store (--db) already holds the last run's)
+        n_docs = store.count("documents")
+        newbie = f"Zoé {family(999_999 + n_docs)}"
+        doc = article(n_docs + 1, org, newbie, date(2024, 5, 2), "appointment")
         t0 = time.perf_counter()
-        store.write_batch([doc], {})
+        assert store.write_batch([doc], {}), "the new article was not stored"
         t_commit = time.perf_counter() - t0
         t_roles_new, story = timed(lambda: MaterializedStory(store))
         holders = story.holders(org, "CEO", date.fromisoformat(at))
