@@ -48,7 +48,6 @@ from .roles import Interval, holders
 
 NOBODY = "-"
 _KEYED_BY_PERSON = frozenset(PERSON_EVENTS) | {"founding", "acquisition", "quote", "role", "age", "tenure"}
-_CHUNK = 500
 
 
 @functools.lru_cache(maxsize=1)
@@ -116,10 +115,7 @@ def _facts(conn: Connection, where: Any) -> list[dict[str, Any]]:
     return fact_rows(conn, where)
 
 
-def _chunks(items: Iterable[Any]) -> Iterable[list[Any]]:
-    items = sorted(items)
-    for i in range(0, len(items), _CHUNK):
-        yield items[i:i + _CHUNK]
+_chunks = resolved.chunks
 
 
 # ---- one part -----------------------------------------------------------------------------

@@ -30,7 +30,8 @@ from .entities import EntityRecord, Resolver, family_particles
 _CHUNK = 500
 
 
-def _chunks(items: Iterable[Any]) -> Iterable[list[Any]]:
+def chunks(items: Iterable[Any]) -> Iterable[list[Any]]:
+    """Sorted items, a statement's worth at a time (the parameter limits of SQLite and PostgreSQL)."""
     items = sorted(items)
     for i in range(0, len(items), _CHUNK):
         yield items[i:i + _CHUNK]
@@ -67,31 +68,31 @@ def add_names(conn: Connection, raws: Iterable[str], lex: Lexicon) -> None:
     """Record the name of each counted text not yet known, and the keys of each new name."""
     raws = set(raws)
     known: set[str] = set()
-    for chunk in _chunks(raws):
+    for chunk in chunks(raws):
         known |= set(conn.scalars(select(story_got.c.raw).where(story_got.c.raw.in_(chunk))))
     new = {r: (name_of(r, lex) or (None,))[0] for r in raws - known}
     rows = [{"raw": r, "got": g} for r, g in sorted(new.items())]
-    for chunk in _chunks(range(len(rows))):
+    for chunk in chunks(range(len(rows))):
         conn.execute(insert(story_got), [rows[i] for i in chunk])
     gots = {g for g in new.values() if g}
     have: set[str] = set()
-    for chunk in _chunks(gots):
+    for chunk in chunks(gots):
         have |= set(conn.scalars(select(story_graph.c.node).where(story_graph.c.node.in_(chunk)).distinct()))
     edges = []
     for g in sorted(gots - have):
         own, probes = name_keys(g, lex)
         edges += [{"node": g, "key": k, "probe": 0} for k in sorted(own)]
         edges += [{"node": g, "key": k, "probe": 1} for k in sorted(probes)]
-    for chunk in _chunks(range(len(edges))):
+    for chunk in chunks(range(len(edges))):
         conn.execute(insert(story_graph), [edges[i] for i in chunk])
 
 
 def nodes_of(conn: Connection, raws: Iterable[str] = (), votes: Iterable[str] = ()) -> set[str]:
     """The names counted texts stand for, and the names that vote under given keys."""
     out: set[str] = set()
-    for chunk in _chunks(set(raws)):
+    for chunk in chunks(set(raws)):
         out |= {g for g in conn.scalars(select(story_got.c.got).where(story_got.c.raw.in_(chunk))) if g}
-    for chunk in _chunks({"nk:" + v for v in votes}):
+    for chunk in chunks({"nk:" + v for v in votes}):
         out |= set(conn.scalars(select(story_graph.c.node).where(story_graph.c.key.in_(chunk),
                                                                   story_graph.c.probe == 0)))
     return out
@@ -105,14 +106,14 @@ def closure(conn: Connection, seeds: Iterable[str]) -> set[str]:
         done |= todo
         own: set[str] = set()
         probes: set[str] = set()
-        for chunk in _chunks(todo):
+        for chunk in chunks(todo):
             for k, p in conn.execute(select(story_graph.c.key, story_graph.c.probe).where(story_graph.c.node.in_(chunk))):
                 (probes if p else own).add(k)
         found: set[str] = set()
-        for chunk in _chunks(own | probes):  # names that own a key we own or look for
+        for chunk in chunks(own | probes):  # names that own a key we own or look for
             found |= set(conn.scalars(select(story_graph.c.node).where(story_graph.c.key.in_(chunk),
                                                                        story_graph.c.probe == 0)))
-        for chunk in _chunks(own):  # names that look for a key we own
+        for chunk in chunks(own):  # names that look for a key we own
             found |= set(conn.scalars(select(story_graph.c.node).where(story_graph.c.key.in_(chunk),
                                                                        story_graph.c.probe == 1)))
         todo = found - done
@@ -128,15 +129,15 @@ def resolver_of(conn: Connection, nodes: set[str] | None, lex: Lexicon) -> Resol
         rows = list(conn.execute(select(*cols)))
     else:
         raws: set[str] = set()
-        for chunk in _chunks(nodes):
+        for chunk in chunks(nodes):
             raws |= set(conn.scalars(select(story_got.c.raw).where(story_got.c.got.in_(chunk))))
         rows = []
         for kind in ("mention", "fact"):  # (the primary key's order: kind, then name)
-            for chunk in _chunks(raws):
+            for chunk in chunks(raws):
                 rows += conn.execute(select(*cols).where(story_counts.c.kind == kind,
                                                          story_counts.c.name.in_(chunk))).all()
         keys = {name_key(n, lex) for n in nodes}
-        for chunk in _chunks(keys):
+        for chunk in chunks(keys):
             rows += conn.execute(select(*cols).where(story_counts.c.kind == "vote", story_counts.c.name.in_(chunk))).all()
     rows = sorted(set(rows), key=lambda r: (r[5], r[0], r[1], r[2]))
     mentions = [(n, lab, int(c)) for k, n, lab, c, _m, _f in rows if k == "mention"]
@@ -164,7 +165,7 @@ def _read_answers(conn: Connection, keys: Iterable[tuple[str, str]]) -> dict[tup
         by_kind.setdefault(kind, []).append(key)
     out = {}
     for kind, ks in by_kind.items():
-        for chunk in _chunks(set(ks)):
+        for chunk in chunks(set(ks)):
             for k, canon in conn.execute(select(story_map.c.key, story_map.c.canon)
                                          .where(story_map.c.kind == kind, story_map.c.key.in_(chunk))):
                 out[(kind, k)] = canon
@@ -180,21 +181,22 @@ def save(conn: Connection, nodes: set[str] | None, r: Resolver) -> set[tuple[str
         conn.execute(delete(story_map))
         conn.execute(delete(story_entities))
     else:
-        old = _read_answers(conn, _answer_keys(nodes, r.lex))
+        # (every answer of these names is keyed by one of them; the new keys too, to be safe)
+        old = _read_answers(conn, _answer_keys(nodes, r.lex) | new.keys())
         by_kind: dict[str, list[str]] = {}
         for kind, key in old:
             by_kind.setdefault(kind, []).append(key)
         for kind, ks in by_kind.items():
-            for chunk in _chunks(ks):
+            for chunk in chunks(ks):
                 conn.execute(delete(story_map).where(and_(story_map.c.kind == kind, story_map.c.key.in_(chunk))))
-        for chunk in _chunks(nodes):
+        for chunk in chunks(nodes):
             conn.execute(delete(story_entities).where(story_entities.c.name.in_(chunk)))
     rows = [{"kind": k, "key": key, "canon": c} for (k, key), c in sorted(new.items())]
-    for chunk in _chunks(range(len(rows))):
+    for chunk in chunks(range(len(rows))):
         conn.execute(insert(story_map), [rows[i] for i in chunk])
     ents = [{"name": e.name, "kind": e.kind, "aliases": json.dumps(dict(e.aliases), ensure_ascii=False),
              "part_of": e.part_of} for e in r.entities.values()]
-    for chunk in _chunks(range(len(ents))):
+    for chunk in chunks(range(len(ents))):
         conn.execute(insert(story_entities), [ents[i] for i in chunk])
     return {k for k in old.keys() | new.keys() if old.get(k) != new.get(k)}
 
@@ -292,5 +294,5 @@ class StoredResolver:
         return sorted(self.entities.values(), key=lambda r: (-sum(r.aliases.values()), r.name))
 
 
-__all__ = ["StoredResolver", "add_names", "answers", "closure", "lookup_keys", "name_keys", "nodes_of",
+__all__ = ["StoredResolver", "add_names", "answers", "chunks", "closure", "lookup_keys", "name_keys", "nodes_of",
            "resolver_of", "save"]
