@@ -310,6 +310,7 @@ def _v5(conn: Connection) -> None:
     metadata.create_all(conn, tables=[*tables, story_parts, story_events])
     for t in [*tables, story_nodes, story_events]:
         conn.execute(t.delete())
+    conn.execute(meta.delete().where(meta.c.key == "story_resolver"))  # the resolver schema 4 kept as one JSON
     conn.execute(text("DELETE FROM story_dirty WHERE kind = 'all'"))
     conn.execute(text("INSERT INTO story_dirty (kind, value) VALUES ('all', '')"))
 
