@@ -26,12 +26,20 @@ def require_ray() -> Any:
     return ray
 
 
+def _actor_settings(settings: Settings) -> Settings:
+    """An actor parses a batch in halves: Ray's own runtime in the actor takes ~150 MB that a
+    local worker does not, and spaCy's peak grows with its batch (the same facts either way)."""
+    from dataclasses import replace
+
+    return replace(settings, batch_size=max(1, settings.batch_size // 2))
+
+
 class _AnalyseActor:
     """A Ray Data actor: one Worker (spaCy loaded once) for every batch it is given. The
     votes known so far are read from the driver's board before each batch."""
 
     def __init__(self, settings: Settings, base: Votes, board: Any) -> None:
-        self.worker = Worker(settings)
+        self.worker = Worker(_actor_settings(settings))
         self.base = base
         self.board = board
 
@@ -48,7 +56,7 @@ class _AnalyseActor:
 
 class _RefreshActor:
     def __init__(self, settings: Settings, base: Votes, final: Votes) -> None:
-        self.worker = Worker(settings)
+        self.worker = Worker(_actor_settings(settings))
         self.base = base
         self.final = final
 
