@@ -293,10 +293,7 @@ def refresh(store: Store, lex: Lexicon | None = None) -> dict[str, int]:
         if full:
             conn.execute(delete(story_dirty))
         else:
-            by_kind: dict[str, list[str]] = defaultdict(list)
-            for kind, value in dirty:
-                by_kind[kind].append(value)
-            for kind, values in by_kind.items():
+            for kind, values in resolved.by_kind(dirty).items():
                 for chunk in _chunks(values):
                     conn.execute(delete(story_dirty).where((story_dirty.c.kind == kind) & story_dirty.c.value.in_(chunk)))
         _set_meta(conn, "story_gen", str(gen))
@@ -334,10 +331,7 @@ def _write_part(conn: Connection, part: str, gen: int, data: dict[str, Any]) -> 
 def _old_names(conn: Connection, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Any]:
     """How these (kind, name) were resolved when the parts were last computed."""
     out: dict[tuple[str, str], Any] = {}
-    by_kind: dict[str, list[str]] = defaultdict(list)
-    for kind, raw in keys:
-        by_kind[kind].append(raw)
-    for kind, raws in by_kind.items():
+    for kind, raws in resolved.by_kind(keys).items():
         for chunk in _chunks(set(raws)):
             for raw, v in conn.execute(select(story_names.c.raw, story_names.c.resolved)
                                        .where(story_names.c.kind == kind, story_names.c.raw.in_(chunk))):

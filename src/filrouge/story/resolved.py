@@ -37,6 +37,14 @@ def chunks(items: Iterable[Any]) -> Iterable[list[Any]]:
         yield items[i:i + _CHUNK]
 
 
+def by_kind(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    """(kind, value) pairs as the values of each kind (one statement per kind and chunk)."""
+    out: dict[str, list[str]] = {}
+    for kind, value in pairs:
+        out.setdefault(kind, []).append(value)
+    return out
+
+
 # ---- the keys a name shares with the names it can depend on --------------------------------
 def name_keys(name: str, lex: Lexicon) -> tuple[set[str], set[str]]:
     """(own keys, keys looked for) of a name, whatever type it is given later."""
@@ -160,11 +168,8 @@ def _answer_keys(nodes: Iterable[str], lex: Lexicon) -> set[tuple[str, str]]:
 
 
 def _read_answers(conn: Connection, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
-    by_kind: dict[str, list[str]] = {}
-    for kind, key in keys:
-        by_kind.setdefault(kind, []).append(key)
     out = {}
-    for kind, ks in by_kind.items():
+    for kind, ks in by_kind(keys).items():
         for chunk in chunks(set(ks)):
             for k, canon in conn.execute(select(story_map.c.key, story_map.c.canon)
                                          .where(story_map.c.kind == kind, story_map.c.key.in_(chunk))):
@@ -183,10 +188,7 @@ def save(conn: Connection, nodes: set[str] | None, r: Resolver) -> set[tuple[str
     else:
         # (every answer of these names is keyed by one of them; the new keys too, to be safe)
         old = _read_answers(conn, _answer_keys(nodes, r.lex) | new.keys())
-        by_kind: dict[str, list[str]] = {}
-        for kind, key in old:
-            by_kind.setdefault(kind, []).append(key)
-        for kind, ks in by_kind.items():
+        for kind, ks in by_kind(old).items():
             for chunk in chunks(ks):
                 conn.execute(delete(story_map).where(and_(story_map.c.kind == kind, story_map.c.key.in_(chunk))))
         for chunk in chunks(nodes):
@@ -294,5 +296,5 @@ class StoredResolver:
         return sorted(self.entities.values(), key=lambda r: (-sum(r.aliases.values()), r.name))
 
 
-__all__ = ["StoredResolver", "add_names", "answers", "chunks", "closure", "lookup_keys", "name_keys", "nodes_of",
+__all__ = ["StoredResolver", "add_names", "answers", "by_kind", "chunks", "closure", "lookup_keys", "name_keys", "nodes_of",
            "resolver_of", "save"]
