@@ -26,8 +26,8 @@ def same_story(m: MaterializedStory, full, orgs: list[str]) -> None:  # type: ig
     assert m.entities() == full.entities()
     tl = full.timeline()
     assert m.first_events(7) == (tl[:7], len(tl))
-    assert m.bars() == [dict(i.to_json(), sources=[], **({"sources_total": len(i.sources)} if i.sources else {}))
-                        for i in full.intervals]
+    assert m.bars() == full.bars() == [dict(i.to_json(), sources=[], **({"sources_total": len(i.sources)} if i.sources else {}))
+                                       for i in full.intervals]
     for org in orgs:
         assert m.timeline(org=org) == full.timeline(org=org)
         assert [i.to_json() for i in m.roles(org)] == [i.to_json() for i in full.roles(org)]

@@ -672,5 +672,9 @@ class Story:
         return {"kind": kind_out, "about": about, "values": values}
 
     # ---- people --------------------------------------------------------------------
+    def bars(self) -> list[dict[str, Any]]:
+        """Every role interval as the chart draws it (:meth:`Interval.bar`)."""
+        return [i.bar() for i in self.intervals]
+
     def entities(self) -> list[dict[str, Any]]:
         return entity_listing(self.resolver, [(i.name, i.role, i.org, i.interim) for i in self.intervals])

@@ -307,18 +307,10 @@ def sort_key(key: list[Any]) -> str:
     return "\x01".join((str(int(undated)), day, kind, f"{seq:015d}", f"{fid:015d}", f"{i:09d}"))
 
 
-def bar(iv: dict[str, Any]) -> dict[str, Any]:
-    """A role interval as the chart draws it: its sources counted, not sent."""
-    out = Interval(**{**iv, "sources": []}).to_json()
-    if iv["sources"]:
-        out["sources_total"] = len(iv["sources"])
-    return out
-
-
 def _write_part(conn: Connection, part: str, gen: int, data: dict[str, Any]) -> None:
     events = data.pop("events")
     conflicts = data.pop("conflicts")
-    bars = [{"key": i["key"], "bar": bar(i["iv"])} for i in data["intervals"]]
+    bars = [{"key": i["key"], "bar": Interval(**i["iv"]).bar()} for i in data["intervals"]]
     conn.execute(insert(story_parts).values(part=part, gen=gen, data=json.dumps(_pack(data), ensure_ascii=False),
                                             bars=json.dumps(bars, ensure_ascii=False),
                                             conflicts=json.dumps(conflicts, ensure_ascii=False)))
@@ -561,8 +553,8 @@ class MaterializedStory:
         return holders(ivs, at, bool(ivs) and ivs[0].role in self.lex.single_holder)
 
     def bars(self) -> list[dict[str, Any]]:
-        """Every role interval as the chart draws it (``Interval.to_json`` with its sources
-        counted in ``sources_total``, not listed), in the order of :attr:`intervals`."""
+        """Every role interval as the chart draws it (:meth:`Interval.bar`), in the order of
+        :attr:`intervals`."""
         if self._bars is None:
             self._bars = sorted((b for bs in self._of(None, "bars") for b in bs), key=_interval_order)
         return [dict(b["bar"]) for b in self._bars]

@@ -123,6 +123,14 @@ class Interval:
                 "start_granularity": self.start_granularity,
                 "seen_last": self.seen_last, "weak": self.weak, "sources": self.sources}
 
+    def bar(self) -> dict[str, Any]:
+        """As the role chart draws it: :meth:`to_json` with its sources counted
+        (``sources_total``), not listed."""
+        out = dict(self.to_json(), sources=[])
+        if self.sources:
+            out["sources_total"] = len(self.sources)
+        return out
+
 
 # ---- one person's terms -----------------------------------------------------------------
 class TermBuilder:

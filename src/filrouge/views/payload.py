@@ -262,7 +262,7 @@ def story_payload(store: Store, story: Story, *, articles: bool = True, bodies: 
     for n, ev in enumerate(evs):
         ev["id"] = n
         event_dates(ev)
-    if bar_sources == 0 and hasattr(story, "bars"):  # the stored story keeps its bars without sources
+    if bar_sources == 0:  # (the stored story keeps its bars without sources)
         intervals = [interval_bounds(b) for b in story.bars()]
     else:
         intervals = [interval_bounds(iv.to_json()) for iv in story.intervals]
