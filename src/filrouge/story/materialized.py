@@ -171,21 +171,14 @@ def _part_data(story: Story) -> dict[str, Any]:
     return {"events": events, "intervals": intervals, "conflicts": conflicts}
 
 
-# A part's events, intervals and conflicts cite the same sentences again and again: stored,
-# each source is written once per part (``sources``) and cited by its number (reading a part
-# is then mostly reading its sources once).
+# A part's intervals cite the same sentences again and again: stored, each source is written
+# once per part (``sources``) and cited by its number (reading a part is then mostly reading
+# its sources once).
 def _source_lists(data: dict[str, Any]) -> Iterable[tuple[Any, Any]]:
-    """(container, key) of every list of sources in a part's data."""
-    for ev in data.get("events", ()):
-        yield ev["json"], "sources"
-        cd = ev["json"].get("conflicting_dates") or {}
-        for d in cd:
-            yield cd, d
+    """(container, key) of every list of sources in a part's data (its intervals: events and
+    conflicts are stored apart, each with its own sources)."""
     for iv in data["intervals"]:
         yield iv["iv"], "sources"
-    for c in data.get("conflicts", ()):
-        for v in c["item"]["values"]:
-            yield v, "sources"
 
 
 def _pack(data: dict[str, Any]) -> dict[str, Any]:
