@@ -19,6 +19,7 @@ _SCRIPT_RUNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _WORDS = re.compile(r"[^\W\d_]+")
 
 DEFAULT_LANGUAGES: tuple[str, ...] = ("fr", "en", "de", "es", "it", "pt")
+DETECT_CHARS = 400
 
 
 class LanguageIdentifier:
@@ -32,7 +33,9 @@ class LanguageIdentifier:
         except AttributeError as exc:
             raise ConfigError(f"unknown language code in {languages!r}") from exc
         builder = LanguageDetectorBuilder.from_iso_codes_639_1(*codes)
-        self._detector = builder.with_minimum_relative_distance(0.1).build()
+        # models loaded now, not at the first paragraph: loading is the run's set-up, like
+        # the spaCy model's, and each worker process pays it once
+        self._detector = builder.with_minimum_relative_distance(0.1).with_preloaded_language_models().build()
         self.min_words = min_words
 
     def fragments(self, text: str) -> list[tuple[int, int, str]]:
@@ -50,7 +53,9 @@ class LanguageIdentifier:
         """Languages of many paragraphs in one call (lingua runs them in parallel); None for
         a paragraph under ``min_words`` words or when lingua is unsure."""
         long_enough = [i for i, t in enumerate(texts) if len(_WORDS.findall(t)) >= self.min_words]
-        found = self._detector.detect_languages_in_parallel_of([texts[i] for i in long_enough])
+        # a paragraph's first DETECT_CHARS characters tell its language as well as all of it
+        # (lingua's time grows with the text's length)
+        found = self._detector.detect_languages_in_parallel_of([texts[i][:DETECT_CHARS] for i in long_enough])
         out: list[str | None] = [None] * len(texts)
         for i, lang in zip(long_enough, found, strict=True):
             out[i] = lang.iso_code_639_1.name.lower() if lang is not None else None

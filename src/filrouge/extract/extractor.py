@@ -1233,6 +1233,27 @@ def _words(phrase: str) -> list[str]:
     return list(_phrase_words(phrase))
 
 
+_PLANS: dict[int, tuple[Any, tuple[list[str], dict[str, list[int]], dict[str, list[int]]]]] = {}
+
+
+def _phrase_plan(phrases: Any) -> tuple[list[str], dict[str, list[int]], dict[str, list[int]]]:
+    """The phrases in their order, and their positions by first word and, for a first word
+    that is an infinitive, by its first four letters (built once per vocabulary)."""
+    got = _PLANS.get(id(phrases))
+    if got is None or got[0] is not phrases:
+        listed = list(phrases)
+        by_first: dict[str, list[int]] = {}
+        by_stem: dict[str, list[int]] = {}
+        for k, phrase in enumerate(listed):
+            words = _phrase_words(phrase)
+            w0 = words[0] if words else ""
+            by_first.setdefault(w0, []).append(k)
+            if len(w0) > 5 and w0.endswith(("er", "ir")):
+                by_stem.setdefault(w0[:4], []).append(k)
+        got = _PLANS[id(phrases)] = (phrases, (listed, by_first, by_stem))
+    return got[1]
+
+
 def _phrase_hits(st: _Sent, phrases: Any) -> list[tuple[int, str, int]]:
     """(first token, phrase, last token) where a phrase's words match tokens by form or by
     lemma: "assurer les fonctions de" matches "assurait les fonctions de"; up to two adverbs or
@@ -1240,10 +1261,19 @@ def _phrase_hits(st: _Sent, phrases: Any) -> list[tuple[int, str, int]]:
     la tête")."""
     # where a phrase may start: the tokens whose form or lemma is its first word (and, for an
     # infinitive, whose form starts like it, see _word_match), found by lookup, not by a scan
-    # (the index is built once per sentence)
+    # (the index is built once per sentence); only the phrases whose first word (or its first
+    # four letters) the sentence has are tried, in the vocabulary's order
     forms, lemmas, where = st.word_index()
+    listed, by_first, by_stem = _phrase_plan(phrases)
+    tried: set[int] = set()
+    for w0 in by_first.keys() & where.keys():
+        tried.update(by_first[w0])
+    if by_stem:
+        for p4 in by_stem.keys() & st.prefix_index().keys():
+            tried.update(by_stem[p4])
     hits = []
-    for phrase in phrases:
+    for k in sorted(tried):
+        phrase = listed[k]
         words = _phrase_words(phrase)
         last = len(forms) - len(words)
         w0 = words[0] if words else ""

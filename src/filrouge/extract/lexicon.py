@@ -36,8 +36,10 @@ _REQUIRED = (
 NUMBER = r"(\d{1,3}(?:[ \u00a0\u202f.]\d{3})+|\d+(?:[.,]\d+)?)"
 
 
+@lru_cache(maxsize=1 << 16)
 def norm(text: str) -> str:
-    """Lower case with typographic apostrophes and non-breaking spaces made plain."""
+    """Lower case with typographic apostrophes and non-breaking spaces made plain (memoised:
+    it is asked for every token's form and lemma, mostly the same few thousand words)."""
     return text.replace("\u2019", "'").replace("\u02bc", "'").replace("\u00a0", " ").lower()
 
 
