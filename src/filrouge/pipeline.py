@@ -44,6 +44,7 @@ from .ingest.manifest import Manifest
 from .ingest.readers import Reader
 from .models import CleanDocument, Entity, Fact, ParsedDocument, Problem, RawDocument, Sentence
 from .nlp.parser import Parser
+from .runtime import tune_for_batches
 from .store.repository import Store
 
 if TYPE_CHECKING:
@@ -82,25 +83,10 @@ class Components:
         self.parser = parser or Parser(settings.spacy_model, settings.batch_size)
         self.cleaner = Cleaner(settings, lexicon=self.parser.lexicon)
         self.extractor = Extractor(settings.language)
-        quiet_collector()
+        tune_for_batches()  # the models are loaded: see runtime.py
 
     def extract(self, p: ParsedDocument, prior: Votes | None = None) -> tuple[Fact, ...]:
         return tuple(self.extractor.extract(p.doc.body, p.doc.published, p.sentences, p.entities, prior))
-
-
-def quiet_collector() -> None:
-    """Keep Python's cycle collector off the loaded models and make it run less often.
-
-    A run allocates millions of short-lived objects (tokens, facts) that reference counting
-    frees; the collector's passes over the models' long-lived objects cost a fortieth of a
-    run. The models are moved out of its reach (``gc.freeze``) and its first threshold
-    raised; cycles are still collected."""
-    import gc
-
-    gc.collect()
-    gc.freeze()
-    gen0, gen1, gen2 = gc.get_threshold()
-    gc.set_threshold(max(gen0, 20_000), max(gen1, 50), max(gen2, 100))
 
 
 def add_votes(total: dict[str, tuple[float, float]], votes: Votes) -> None:
