@@ -53,13 +53,13 @@ def worker(mode: str, corpus: Path, db: Path) -> None:
     comps = Components(settings)
     files = sorted(corpus.glob("*.txt"))
     if mode == "spacy":
-        # the baseline: spaCy alone over the same clean bodies, same batch size
+        # the baseline: spaCy alone over the same clean bodies, same spaCy batch size
         from filrouge.ingest.readers import Reader
 
         bodies = [comps.cleaner.clean(r).body for r in Reader()(files)]
         words = sum(len(b.split()) for b in bodies)
         t0 = time.perf_counter()
-        for _ in comps.parser.nlp.pipe(bodies, batch_size=settings.batch_size):
+        for _ in comps.parser.nlp.pipe(bodies, batch_size=settings.parse_batch_size):
             pass
         dt = time.perf_counter() - t0
         res = {"docs": len(bodies), "words": words, "seconds": dt}

@@ -45,14 +45,27 @@ def test_ray_gives_the_store_of_the_local_executor(tmp_path, components, local_r
     local_url, ray_url = f"sqlite:///{tmp_path / 'local.db'}", f"sqlite:///{tmp_path / 'ray.db'}"
     IngestRun(Settings(db_url=local_url), Store(local_url), components, man).run([EXAMPLES])
     # small batches so that both actors work and the settle pass has articles to read again
+    # local_refresh=0: the settle pass runs on an actor pool too (by default a settle pass of
+    # a batch or two is read in the driver, checked below)
     settings = Settings(db_url=ray_url, batch_size=3)
-    ex = RayExecutor(settings, workers=2)
+    ex = RayExecutor(settings, workers=2, local_refresh=0)
     rep = IngestRun(settings, Store(ray_url), None, man, executor=ex).run([EXAMPLES])
     ex.close()
     assert rep.stored == 12 and not rep.problems and len(rep.worker_peak_rss_mb) == 2
+    assert rep.reextracted > 0 and ex._local is None
     one, other = snapshot(local_url), snapshot(ray_url)
     for key in ("documents", "facts", "votes", "name_votes"):
         assert one[key] == other[key], key
+    # the settle pass read in the driver gives the same store
+    here_url = f"sqlite:///{tmp_path / 'ray_here.db'}"
+    settings_here = Settings(db_url=here_url, batch_size=3)
+    ex = RayExecutor(settings_here, workers=2, local_refresh=100)
+    rep = IngestRun(settings_here, Store(here_url), None, man, executor=ex).run([EXAMPLES])
+    ex.close()
+    assert rep.reextracted > 0 and ex._local is not None
+    here = snapshot(here_url)
+    for key in ("documents", "facts", "votes", "name_votes"):
+        assert one[key] == here[key], key
     # a re-run over the same files stores nothing and reads nothing again
     ex = RayExecutor(settings, workers=2)
     again = IngestRun(settings, Store(ray_url), None, man, executor=ex).run([EXAMPLES])

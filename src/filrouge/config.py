@@ -29,14 +29,15 @@ class Settings:
     furniture_languages: tuple[str, ...] = ("fr", "en")
     detect_languages: tuple[str, ...] = ("fr", "en", "de", "es", "it", "pt")
     spacy_model: str = "fr_core_news_md"
-    batch_size: int = 32  # spaCy batch: 32 keeps peak memory near 1.7 GB on long articles
+    batch_size: int = 32  # articles per batch handed to a worker and stored in one transaction
+    parse_batch_size: int = 16  # spaCy's batch inside a worker: 16 keeps a worker under 1.5 GB
     max_file_bytes: int = 50 * 1024 * 1024
     max_article_chars: int = 200_000  # longer bodies are cut (flagged) before parsing
     minhash_perm: int = 128
     near_duplicate_threshold: float = 0.5  # estimated Jaccard of word 3-shingles
 
     def __post_init__(self) -> None:
-        if self.batch_size < 1:
+        if self.batch_size < 1 or self.parse_batch_size < 1:
             raise ConfigError("batch size must be at least 1")
         if not 0 < self.near_duplicate_threshold <= 1:
             raise ConfigError("near-duplicate threshold must be in (0, 1]")

@@ -80,7 +80,7 @@ class Components:
 
     def __init__(self, settings: Settings, parser: Parser | None = None) -> None:
         self.settings = settings
-        self.parser = parser or Parser(settings.spacy_model, settings.batch_size)
+        self.parser = parser or Parser(settings.spacy_model, settings.parse_batch_size)
         self.cleaner = Cleaner(settings, lexicon=self.parser.lexicon)
         self.extractor = Extractor(settings.language)
         tune_for_batches()  # the models are loaded: see runtime.py

@@ -26,20 +26,12 @@ def require_ray() -> Any:
     return ray
 
 
-def _actor_settings(settings: Settings) -> Settings:
-    """An actor parses a batch in halves: Ray's own runtime in the actor takes ~150 MB that a
-    local worker does not, and spaCy's peak grows with its batch (the same facts either way)."""
-    from dataclasses import replace
-
-    return replace(settings, batch_size=max(1, settings.batch_size // 2))
-
-
 class _AnalyseActor:
     """A Ray Data actor: one Worker (spaCy loaded once) for every batch it is given. The
     votes known so far are read from the driver's board before each batch."""
 
     def __init__(self, settings: Settings, base: Votes, board: Any) -> None:
-        self.worker = Worker(_actor_settings(settings))
+        self.worker = Worker(settings)
         self.base = base
         self.board = board
 
@@ -56,7 +48,7 @@ class _AnalyseActor:
 
 class _RefreshActor:
     def __init__(self, settings: Settings, base: Votes, final: Votes) -> None:
-        self.worker = Worker(_actor_settings(settings))
+        self.worker = Worker(settings)
         self.base = base
         self.final = final
 
@@ -88,10 +80,12 @@ class RayExecutor:
     window is one Ray Dataset, so the actors load the model once per window."""
 
     def __init__(self, settings: Settings, workers: int | None = None, address: str | None = None,
-                 window: int = 256) -> None:
+                 window: int = 256, local_refresh: int = 2) -> None:
         self.ray = require_ray()
         self.settings = settings
         self.window = window
+        self.local_refresh = local_refresh  # settle passes of at most this many batches run in the driver
+        self._local: Worker | None = None
         self._started = False
         if not self.ray.is_initialized():
             kwargs: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False}
@@ -144,6 +138,14 @@ class RayExecutor:
     def refresh(self, todo: Iterable[list[StoredAnalysis]], base: Votes,
                 final: Votes) -> Iterator[list[Refreshed]]:
         for window in chunks(todo, self.window):
+            if len(window) <= self.local_refresh:
+                # a few articles to read again (the usual settle pass): read here, with the same
+                # stage; a new actor pool would take longer to start than the work itself
+                if self._local is None:
+                    self._local = Worker(self.settings)  # the extractor only: no spaCy model
+                for chunk in window:
+                    yield self._local.refresh(chunk, base, final)
+                continue
             yield from self._map(window, _RefreshActor, {"settings": self.settings, "base": base, "final": final})
 
     def close(self) -> None:
