@@ -37,7 +37,7 @@ class InProcessExecutor:
 
 # ---- local processes -------------------------------------------------------------------
 
-_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "RAYON_NUM_THREADS")
 _PROCESS_WORKER: Worker | None = None  # one per pool process, set by its initializer
 
 
@@ -87,8 +87,9 @@ class ProcessExecutor:
     @property
     def pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            # one core per worker: no BLAS/OpenMP thread pools fighting over the cores (Ray does
-            # the same); read by the worker processes when they load numpy, unless set already
+            # one core per worker: no BLAS/OpenMP thread pools (nor lingua's Rayon pool) fighting
+            # over the cores (Ray does the same for OpenMP); read by the worker processes when
+            # they load numpy and lingua, unless set already
             for var in _THREAD_VARS:
                 os.environ.setdefault(var, "1")
             ctx = multiprocessing.get_context(self.start_method)
