@@ -38,6 +38,7 @@ class InProcessExecutor:
 # ---- local processes -------------------------------------------------------------------
 
 _THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "RAYON_NUM_THREADS")
+_PRELOAD = ["filrouge.pipeline", "spacy.lang.fr"]
 _PROCESS_WORKER: Worker | None = None  # one per pool process, set by its initializer
 
 
@@ -93,6 +94,8 @@ class ProcessExecutor:
             for var in _THREAD_VARS:
                 os.environ.setdefault(var, "1")
             ctx = multiprocessing.get_context(self.start_method)
+            if self.start_method == "forkserver":
+                ctx.set_forkserver_preload(_PRELOAD)
             self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_init_process,
                                              initargs=(self.settings,))
         return self._pool

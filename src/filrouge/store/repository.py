@@ -136,6 +136,7 @@ class Store:
         self._pending_origins: dict[str, str] = {}
         # highest sequence number when the name votes were last read (see replace_facts)
         self._votes_seq: int | None = None
+        self._statements: dict[tuple[str, str], Any] = {}  # see _insert_new
         if migrate:
             self.migrate()
 
@@ -191,10 +192,14 @@ class Store:
             raise self._error(exc, doing) from None
 
     def _insert_new(self, conn: Connection, table: Any, key: str, **values: Any) -> bool:
-        """INSERT ... ON CONFLICT (key) DO NOTHING in the store's dialect; True when inserted."""
-        ins = pg_insert(table) if self.dialect == "postgresql" else sqlite_insert(table)
-        stmt = ins.values(**values).on_conflict_do_nothing(index_elements=[key]).returning(table.c[key])
-        return conn.execute(stmt).first() is not None
+        """INSERT ... ON CONFLICT (key) DO NOTHING in the store's dialect; True when inserted.
+        One statement per table, the values bound (compiled once, not once per row)."""
+        stmt = self._statements.get((table.name, key))
+        if stmt is None:
+            ins = pg_insert(table) if self.dialect == "postgresql" else sqlite_insert(table)
+            stmt = self._statements[(table.name, key)] = \
+                ins.on_conflict_do_nothing(index_elements=[key]).returning(table.c[key])
+        return conn.execute(stmt, values).first() is not None
 
     # ---- schema ----------------------------------------------------------------------
     @staticmethod
@@ -269,6 +274,10 @@ class Store:
             self._links.catch_up(conn)
             seq = conn.execute(select(func.coalesce(func.max(documents.c.seq), 0))).scalar_one()
             new_hashes: dict[str, bytes] = {}
+            sent_rows: list[dict[str, Any]] = []
+            ent_rows: list[dict[str, Any]] = []
+            fact_rows: list[dict[str, Any]] = []
+            vrows: list[dict[str, Any]] = []
             for p in parsed:
                 d = p.doc
                 doc_id = d.content_hash
@@ -289,23 +298,26 @@ class Store:
                 seq += 1
                 added.append(doc_id)
                 new_hashes[doc_id] = p.minhash or b""
-                if p.sentences:
-                    conn.execute(insert(sentences), [
-                        {"doc_id": doc_id, "idx": s.index, "start": s.start, "end": s.end, "text": s.text,
-                         "tokens": json.dumps([[t.start - s.start, t.end - s.start, t.lemma, t.pos, t.dep, t.head, t.morph]
-                                               for t in s.tokens], ensure_ascii=False)}
-                        for s in p.sentences
-                    ])
-                if p.entities:
-                    sent_starts = [s.start for s in p.sentences]
-                    conn.execute(insert(entities), [
-                        {"doc_id": doc_id, "sentence_idx": _sentence_of(sent_starts, e.start),
-                         "start": e.start, "end": e.end, "text": e.text, "label": e.label}
-                        for e in p.entities
-                    ])
-                _insert_facts(conn, doc_id, p.facts)
-                _insert_votes(conn, doc_id, p.votes)
+                # the analyses of the batch's new documents: one multi-row insert per table
+                sent_rows += [
+                    {"doc_id": doc_id, "idx": s.index, "start": s.start, "end": s.end, "text": s.text,
+                     "tokens": json.dumps([[t.start - s.start, t.end - s.start, t.lemma, t.pos, t.dep, t.head, t.morph]
+                                           for t in s.tokens], ensure_ascii=False)}
+                    for s in p.sentences
+                ]
+                sent_starts = [s.start for s in p.sentences]
+                ent_rows += [
+                    {"doc_id": doc_id, "sentence_idx": _sentence_of(sent_starts, e.start),
+                     "start": e.start, "end": e.end, "text": e.text, "label": e.label}
+                    for e in p.entities
+                ]
+                fact_rows += _fact_rows(doc_id, p.facts)
+                vrows += _vote_rows(doc_id, p.votes)
                 counted += _story_counts(seq, p.entities, p.facts, p.votes)
+            for table, rows in ((sentences, sent_rows), (entities, ent_rows), (facts, fact_rows),
+                                (name_votes, vrows)):
+                if rows:
+                    conn.execute(insert(table), rows)
             present = {p.doc.content_hash for p in parsed}
             for origin, doc_id in list(self._pending_origins.items()):
                 if doc_id in present:
@@ -373,23 +385,27 @@ class Store:
             t[1] += m
             t[2] += c
             t[3] = min(t[3], first)
-        ins = pg_insert(story_counts) if self.dialect == "postgresql" else sqlite_insert(story_counts)
         rows = [{"kind": k, "name": n, "label": lab, "n": v[0], "m": v[1], "c": int(v[2]), "first": int(v[3])}
                 for (k, n, lab), v in sorted(totals.items())]
-        for i in range(0, len(rows), 500):
-            conn.execute(ins.values(rows[i:i + 500]).on_conflict_do_update(
+        # one statement each, the rows bound (an executemany: compiled once, not per batch size)
+        add, mark = self._statements.get(("story_counts", "+")), self._statements.get(("story_dirty", "+"))
+        if add is None or mark is None:
+            pg = self.dialect == "postgresql"
+            ins = pg_insert(story_counts) if pg else sqlite_insert(story_counts)
+            add = self._statements[("story_counts", "+")] = ins.on_conflict_do_update(
                 index_elements=["kind", "name", "label"],
                 set_={"n": story_counts.c.n + ins.excluded.n, "m": story_counts.c.m + ins.excluded.m,
-                      "c": story_counts.c.c + ins.excluded.c}))
+                      "c": story_counts.c.c + ins.excluded.c})
+            mark = self._statements[("story_dirty", "+")] = \
+                (pg_insert(story_dirty) if pg else sqlite_insert(story_dirty)).on_conflict_do_nothing()
+        if rows:
+            conn.execute(add, rows)
         if any(v[2] < 0 for v in totals.values()):
             conn.execute(story_counts.delete().where(story_counts.c.c <= 0))
         # the resolver is brought up to date around the names whose counts changed
         dirty = dirty | {("vote" if k == "vote" else "count", n) for k, n, _lab in totals}
         if dirty:
-            dins = pg_insert(story_dirty) if self.dialect == "postgresql" else sqlite_insert(story_dirty)
-            items = [{"kind": k, "value": v} for k, v in sorted(dirty)]
-            for i in range(0, len(items), 500):
-                conn.execute(dins.values(items[i:i + 500]).on_conflict_do_nothing())
+            conn.execute(mark, [{"kind": k, "value": v} for k, v in sorted(dirty)])
 
     def name_votes(self) -> dict[str, tuple[float, float]]:
         """Store-wide evidence per name key: (person votes, organisation votes)."""
@@ -540,17 +556,21 @@ class Store:
             return [dict(r._mapping) for r in rows]
 
 
+def _fact_rows(doc_id: str, items: Iterable[Fact]) -> list[dict[str, Any]]:
+    return [
+        {"doc_id": doc_id, "sentence_idx": f.sentence, "start": f.start, "end": f.end, "type": f.type,
+         "person": f.person, "org": f.org, "role": f.role, "role_surface": f.role_surface,
+         "interim": int(f.interim), "date": f.date, "date_end": f.date_end, "granularity": f.granularity,
+         "date_text": f.date_text, "date_basis": f.date_basis, "negated": int(f.negated),
+         "modality": f.modality, "org_inferred": int(f.org_inferred),
+         "detail": json.dumps(f.detail, ensure_ascii=False)}
+        for f in items
+    ]
+
+
 def _insert_facts(conn: Any, doc_id: str, items: tuple[Fact, ...]) -> None:
     if items:
-        conn.execute(insert(facts), [
-            {"doc_id": doc_id, "sentence_idx": f.sentence, "start": f.start, "end": f.end, "type": f.type,
-             "person": f.person, "org": f.org, "role": f.role, "role_surface": f.role_surface,
-             "interim": int(f.interim), "date": f.date, "date_end": f.date_end, "granularity": f.granularity,
-             "date_text": f.date_text, "date_basis": f.date_basis, "negated": int(f.negated),
-             "modality": f.modality, "org_inferred": int(f.org_inferred),
-             "detail": json.dumps(f.detail, ensure_ascii=False)}
-            for f in items
-        ])
+        conn.execute(insert(facts), _fact_rows(doc_id, items))
 
 
 def _story_counts(seq: int, ents: Iterable[Entity], items: Iterable[Fact],
@@ -566,11 +586,13 @@ def _story_counts(seq: int, ents: Iterable[Entity], items: Iterable[Fact],
     return out
 
 
+def _vote_rows(doc_id: str, items: Iterable[tuple[str, float, float, str | None]]) -> list[dict[str, Any]]:
+    return [{"doc_id": doc_id, "key": k[:200], "per": per, "org": org, "used": used} for k, per, org, used in items]
+
+
 def _insert_votes(conn: Any, doc_id: str, items: tuple[tuple[str, float, float, str | None], ...]) -> None:
     if items:
-        conn.execute(insert(name_votes), [
-            {"doc_id": doc_id, "key": k[:200], "per": per, "org": org, "used": used} for k, per, org, used in items
-        ])
+        conn.execute(insert(name_votes), _vote_rows(doc_id, items))
 
 
 def _sentence_of(starts: list[int], offset: int) -> int:
