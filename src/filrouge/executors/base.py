@@ -25,3 +25,15 @@ def default_workers() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not Linux
         return max(1, os.cpu_count() or 1)
+
+
+THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "RAYON_NUM_THREADS")
+
+
+def one_thread_per_worker() -> None:
+    """One core per worker: no BLAS/OpenMP thread pools, nor lingua's Rayon pool, fighting over
+    the cores. Read when a process loads numpy and lingua, so set before; a value the user set
+    is kept."""
+    for var in THREAD_VARS:
+        os.environ.setdefault(var, "1")
+

@@ -9,6 +9,7 @@ from typing import Any
 from ..config import Settings
 from ..errors import ConfigError, DependencyError
 from ..extract.mentions import Votes
+from .base import one_thread_per_worker
 from ..pipeline import Analysed, AnalysedBatch, RawBatch, Refreshed, StoredAnalysis, Worker, add_votes, chunks
 
 RAY_MISSING = "ray is not installed: pip install 'filrouge[ray]'"
@@ -31,6 +32,7 @@ class _AnalyseActor:
     votes known so far are read from the driver's board before each batch."""
 
     def __init__(self, settings: Settings, base: Votes, board: Any) -> None:
+        one_thread_per_worker()  # Ray sets OMP_NUM_THREADS for an actor, not lingua's pool
         self.worker = Worker(settings)
         self.base = base
         self.board = board
