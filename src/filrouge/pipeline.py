@@ -402,8 +402,12 @@ class IngestRun:
         if not ids:
             return 0
         todo = (StoredAnalysis(*row) for row in self.store.analyses(ids))
+        # shared among the workers: a few articles to read again are not one worker's chunk
+        # while the others wait
+        workers = max(1, self.executor.workers)
+        size = max(1, min(self.settings.batch_size, -(-len(ids) // workers)))
         n = 0
-        for done in self.executor.refresh(chunks(todo, self.settings.batch_size), base, final):
+        for done in self.executor.refresh(chunks(todo, size), base, final):
             for r in done:
                 if self.store.replace_facts(r.doc_id, r.facts, r.votes) is not False:
                     n += 1

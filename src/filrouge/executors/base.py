@@ -10,6 +10,8 @@ from ..extract.mentions import Votes
 from ..pipeline import AnalysedBatch, RawBatch, Refreshed, StoredAnalysis
 
 class Executor(Protocol):
+    workers: int  # how many batches it analyses at once (the settle pass is cut to share them)
+
     def analyse(self, batches: Iterable[RawBatch], base: Votes,
                 prior: Callable[[], Votes]) -> Iterator[AnalysedBatch]: ...
 

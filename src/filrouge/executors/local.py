@@ -18,6 +18,8 @@ from .base import one_thread_per_worker
 class InProcessExecutor:
     """The worker stage in the driver's own process, one batch after the other."""
 
+    workers = 1
+
     def __init__(self, worker: Worker) -> None:
         self.worker = worker
 
