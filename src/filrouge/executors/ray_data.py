@@ -115,8 +115,11 @@ class RayExecutor:
                                                              max_tasks_in_flight_per_actor=1), num_cpus=1)
         got: dict[int, Any] = {}
         want = 0
-        for row in out.iter_rows():
-            got[row["i"]] = pickle.loads(row["out"])
+        # whole blocks as they come (one result each), no prefetching: iter_rows held each
+        # result back until the next one was ready
+        for block in out.iter_batches(batch_size=None, batch_format="pyarrow", prefetch_batches=0):
+            for i, res in zip(block.column("i").to_pylist(), block.column("out").to_pylist(), strict=True):
+                got[i] = pickle.loads(res)
             while want in got:
                 yield got.pop(want)
                 want += 1
