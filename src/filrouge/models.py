@@ -138,14 +138,12 @@ class Token:
     morph: str = ""
 
 
-
 @dataclass(frozen=True, slots=True)
 class Entity:
     start: int
     end: int
     text: str
     label: str  # spaCy label: PER, ORG, LOC, MISC
-
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +153,6 @@ class Sentence:
     end: int
     text: str
     tokens: tuple[Token, ...] = ()
-
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,4 +218,3 @@ def _reducer(cls: type) -> Any:
 for _cls in (Problem, ManifestEntry, RawDocument, Removal, Paragraph, CleanDocument, Token, Entity, Sentence,
              ParsedDocument, Fact):
     _cls.__reduce__ = _reducer(_cls)  # type: ignore[method-assign,assignment]
-

@@ -9,8 +9,8 @@ from typing import Any
 from ..config import Settings
 from ..errors import ConfigError, DependencyError
 from ..extract.mentions import Votes
-from .base import one_thread_per_worker
 from ..pipeline import Analysed, AnalysedBatch, RawBatch, Refreshed, StoredAnalysis, Worker, add_votes, chunks
+from .base import one_thread_per_worker
 
 RAY_MISSING = "ray is not installed: pip install 'filrouge[ray]'"
 
