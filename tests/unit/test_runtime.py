@@ -42,3 +42,26 @@ def test_this_process_is_left_alone_by_importing_it() -> None:
     import filrouge.runtime  # noqa: F401
 
     assert gc.get_threshold() == before
+
+
+def test_an_ingest_run_tunes_its_driver_too(tmp_path) -> None:
+    # with worker processes or Ray, the driver builds no model, yet unpickles every batch
+    # they send: a run tunes its own process (here with nothing to read: no model is loaded)
+    code = textwrap.dedent(f"""
+        import gc
+        from pathlib import Path
+        from filrouge.config import Settings
+        from filrouge.executors import InProcessExecutor
+        from filrouge.pipeline import IngestRun, Worker
+        from filrouge.store.repository import Store
+
+        settings = Settings(db_url="sqlite:///{tmp_path / 'x.db'}")
+        assert gc.get_threshold()[0] < 20_000
+        IngestRun(settings, Store(settings.db_url), None,
+                  executor=InProcessExecutor(Worker(settings))).run([Path("{tmp_path}")])
+        assert gc.get_threshold()[0] >= 20_000 and gc.get_freeze_count() > 0
+        print("ok")
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ok"
