@@ -328,10 +328,13 @@ class IngestRun:
             files = self.list_files(paths)
         index = DuplicateIndex(self.settings.near_duplicate_threshold, self.settings.minhash_perm)
         index.load(self.store.signatures())
-        # the driver too unpickles every batch a worker sends and builds the rows it writes:
-        # its long-lived objects (the index just loaded) out of the collector's reach (unpickling
-        # a batch took 2.8x longer with the collector's default thresholds)
-        tune_for_batches()
+        if self.components is None:
+            # a driver that loads no model (the workers do) still unpickles every batch they
+            # send and builds the rows it writes: its long-lived objects (the index just loaded)
+            # out of the collector's reach (unpickling a batch took 2.8x longer with the
+            # collector's default thresholds). A run given components (the app's upload) was
+            # tuned when they were built.
+            tune_for_batches()
         next_seq = max((k.seq for k in index.known.values()), default=0)
         base = self.store.name_votes()
         final = dict(base)  # base + each new article's base votes: the run's final votes
