@@ -1,5 +1,7 @@
 """Process settings for a long batch run (an ingest process or worker), applied once the
-models are loaded (:func:`tune_for_batches`, called by ``pipeline.Components``).
+models are loaded (:func:`tune_for_batches`, called by ``pipeline.Components``) or, in a
+driver that loads no model because its workers do, once its duplicate index is loaded
+(``pipeline.IngestRun.run``).
 
 * Python's cycle collector: a run allocates millions of short-lived objects (tokens, facts)
   that reference counting frees, and each collector pass went over the models' long-lived
